@@ -1,0 +1,18 @@
+"""The site's URLs: every page lives under its language, /de/… and /en/…."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Projektarchiv der Professur für Organisationstheorie")
+admin.site.site_title = _("Projektarchiv – Redaktion")
+admin.site.index_title = _("Inhalte bearbeiten")
+
+urlpatterns = i18n_patterns(
+    path("", include("projects.urls")),
+    path(_("personen/"), include("people.urls")),
+    path(_("jahresberichte/"), include("reports.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+)

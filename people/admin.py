@@ -1,0 +1,79 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from projects.admin import ProjectAdmin
+
+from .models import Person, Role, RoleKind
+
+
+class RoleInline(TranslationTabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ("person",)
+    fields = (
+        "kind",
+        "person",
+        "is_former",
+        "title_before_as_listed",
+        "title_after_as_listed",
+        "affiliation_as_listed",
+        "position",
+    )
+    verbose_name = _("Rolle im Projekt")
+    verbose_name_plural = _("Rollen im Projekt")
+
+
+# Roles are edited on the project page; ``projects`` does not import this app.
+ProjectAdmin.inlines = [*ProjectAdmin.inlines, RoleInline]
+
+
+class PersonRoleInline(TranslationTabularInline):
+    model = Role
+    fk_name = "person"
+    extra = 0
+    autocomplete_fields = ("project",)
+    fields = ("project", "kind", "is_former", "title_before_as_listed", "title_after_as_listed")
+    verbose_name = _("Rolle")
+    verbose_name_plural = _("Rollen in Projekten")
+
+
+@admin.register(Person)
+class PersonAdmin(TabbedTranslationAdmin):
+    list_display = ("family_name", "given_name", "title_before", "title_after", "group", "role_count")
+    list_display_links = ("family_name", "given_name")
+    list_filter = ("group", "roles__kind")
+    search_fields = ("given_name", "family_name", "title_before", "title_after", "affiliation")
+    prepopulated_fields = {"slug": ("given_name", "family_name")}
+    inlines = [PersonRoleInline]
+    fields = ("title_before", "given_name", "family_name", "title_after", "slug", "affiliation", "group")
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(_role_count=Count("roles"))
+
+    @admin.display(description=_("Rollen"), ordering="_role_count")
+    def role_count(self, person):
+        return person._role_count
+
+
+@admin.register(RoleKind)
+class RoleKindAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "position")
+    list_editable = ("position",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Role)
+class RoleAdmin(TabbedTranslationAdmin):
+    list_display = ("holder_display", "kind", "project", "is_former")
+    list_filter = ("kind", "is_former", "project")
+    search_fields = ("person__given_name", "person__family_name", "project__title", "kind__name")
+    list_select_related = ("person", "kind", "project")
+    autocomplete_fields = ("project", "person")
+
+    @admin.display(description=_("Inhaber/in"))
+    def holder_display(self, role):
+        return role.holder_name

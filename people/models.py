@@ -1,0 +1,188 @@
+"""People and the roles they hold on projects."""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project
+
+
+def join_name(title_before, given_name, family_name, title_after):
+    """"Dipl.-Päd. Julia Alrutz, M.Sc." as the source writes names."""
+    name = " ".join(part for part in (title_before, given_name, family_name) if part)
+    return f"{name}, {title_after}" if title_after else name
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People named on a published project or in a published interview."""
+        return self.filter(
+            Q(roles__project__published=True)
+            | Q(interviews_given__published=True, interviews_given__project__published=True)
+            | Q(interviews_conducted__published=True, interviews_conducted__project__published=True)
+        ).distinct()
+
+    def for_listing(self):
+        return self.prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=Role.objects.filter(project__published=True).select_related(
+                    "project", "kind"
+                ),
+            )
+        )
+
+
+class Person(models.Model):
+    class Group(models.TextChoices):
+        TEAM = "team", _("Team der Professur")
+        FORMER = "ehemalige", _("Ehemalige")
+        PARTNER = "partner", _("Partner und Gäste")
+
+    title_before = models.CharField(
+        _("Titel vor dem Namen"), max_length=60, blank=True, help_text=_("Etwa „Prof. Dr.“")
+    )
+    given_name = models.CharField(_("Vorname"), max_length=100)
+    family_name = models.CharField(_("Nachname"), max_length=100)
+    title_after = models.CharField(
+        _("Titel nach dem Namen"), max_length=60, blank=True, help_text=_("Etwa „M.Sc.“")
+    )
+    slug = models.SlugField(_("Kurzadresse (Slug)"), max_length=120, unique=True)
+    affiliation = models.CharField(_("Zugehörigkeit"), max_length=200, blank=True)
+    group = models.CharField(
+        _("Gruppe"),
+        max_length=20,
+        choices=Group.choices,
+        default=Group.PARTNER,
+        help_text=_("Bestimmt die Reihenfolge im Personenverzeichnis."),
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("people:detail", kwargs={"slug": self.slug})
+
+    @property
+    def full_name(self):
+        return join_name(self.title_before, self.given_name, self.family_name, self.title_after)
+
+    @property
+    def plain_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+
+class RoleKind(models.Model):
+    """Koordination, Leitung, Bearbeitung …; editors can add kinds."""
+
+    name = models.CharField(_("Bezeichnung"), max_length=150)
+    slug = models.SlugField(_("Kurzadresse (Slug)"), max_length=120, unique=True)
+    position = models.PositiveIntegerField(_("Position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("Rollenart")
+        verbose_name_plural = _("Rollenarten")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('people:index')}#{self.slug}"
+
+
+class RoleQuerySet(models.QuerySet):
+    def for_project_page(self):
+        return self.select_related("person", "kind")
+
+    def current(self):
+        return self.filter(is_former=False)
+
+    def former(self):
+        return self.filter(is_former=True)
+
+
+class Role(models.Model):
+    """A person's role on a project, as the project lists it.
+
+    ``person`` empty means an unnamed holder ("N.N."). ``is_former`` marks holders the
+    source names in parentheses after the current ones.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="roles", verbose_name=_("Projekt")
+    )
+    kind = models.ForeignKey(
+        RoleKind, on_delete=models.PROTECT, related_name="roles", verbose_name=_("Rollenart")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("Person"),
+        help_text=_("Leer lassen für eine unbesetzte oder ungenannte Stelle (N.N.)."),
+    )
+    is_former = models.BooleanField(
+        _("ehemals"), default=False, help_text=_("Frühere Inhaberin oder früherer Inhaber der Rolle.")
+    )
+    title_before_as_listed = models.CharField(
+        _("Titel vor dem Namen, wie genannt"),
+        max_length=60,
+        blank=True,
+        help_text=_("Nur ausfüllen, wenn das Projekt andere Titel nennt als die Person."),
+    )
+    title_after_as_listed = models.CharField(
+        _("Titel nach dem Namen, wie genannt"),
+        max_length=60,
+        blank=True,
+        help_text=_("Nur ausfüllen, wenn das Projekt andere Titel nennt als die Person."),
+    )
+    affiliation_as_listed = models.CharField(
+        _("Zugehörigkeit, wie genannt"),
+        max_length=200,
+        blank=True,
+        help_text=_("Etwa „HSU“ oder „ZEMI Berlin“."),
+    )
+    position = models.PositiveIntegerField(_("Position"), default=0)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "kind__position", "is_former", "position"]
+        verbose_name = _("Rolle")
+        verbose_name_plural = _("Rollen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "person"],
+                condition=Q(person__isnull=False),
+                name="unique_role_per_person_and_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.holder_name}"
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()
+
+    @property
+    def holder_name(self):
+        """The name with the titles this project lists; "N.N." for an unnamed holder."""
+        if self.person is None:
+            return "N.N."
+        return join_name(
+            self.title_before_as_listed or self.person.title_before,
+            self.person.given_name,
+            self.person.family_name,
+            self.title_after_as_listed or self.person.title_after,
+        )

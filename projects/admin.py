@@ -1,0 +1,75 @@
+"""Admin for projects and organisations.
+
+``people`` and ``reports`` add their inlines (roles, reports, interviews) to
+``ProjectAdmin`` in their own admin modules, so that this app never imports them.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from .models import Funding, Organisation, Project, ProjectLink
+
+
+class FundingInline(TranslationTabularInline):
+    model = Funding
+    extra = 0
+    autocomplete_fields = ("organisation",)
+    fields = (
+        "kind",
+        "organisation",
+        "name_as_listed",
+        "short_name_as_listed",
+        "eu_programme",
+        "position",
+    )
+
+
+class ProjectLinkInline(TranslationTabularInline):
+    model = ProjectLink
+    extra = 0
+    fields = ("label", "url", "position")
+
+
+@admin.register(Project)
+class ProjectAdmin(TabbedTranslationAdmin):
+    list_display = ("title", "code", "duration_display", "status_display", "published", "position")
+    list_display_links = ("title",)
+    list_editable = ("published", "position")
+    list_filter = ("published", "fundings__organisation")
+    search_fields = ("code", "acronym", "title", "subtitle", "description")
+    list_select_related = ("predecessor",)
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("predecessor", "partners")
+    readonly_fields = ("updated_at",)
+    inlines = [FundingInline, ProjectLinkInline]
+    fieldsets = (
+        (None, {"fields": ("code", "title", "subtitle", "acronym", "slug", "description")}),
+        (
+            _("Laufzeit"),
+            {"fields": (("start_month", "start_year"), ("end_month", "end_year"))},
+        ),
+        (_("Zusammenhang"), {"fields": ("predecessor", "partners")}),
+        (_("Veröffentlichung"), {"fields": ("published", "position", "updated_at")}),
+        (_("Redaktion"), {"fields": ("editor_notes",), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description=_("Laufzeit"))
+    def duration_display(self, project):
+        return project.duration
+
+    @admin.display(description=_("Status"))
+    def status_display(self, project):
+        return project.status.label
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "short_name", "crossref_funder_id", "ror_id", "website")
+    search_fields = ("name", "short_name", "crossref_funder_id", "ror_id")
+    prepopulated_fields = {"slug": ("short_name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "slug", "website", "description")}),
+        (_("Kennungen"), {"fields": ("crossref_funder_id", "ror_id")}),
+        (_("Redaktion"), {"fields": ("editor_notes",), "classes": ("collapse",)}),
+    )

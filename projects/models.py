@@ -1,0 +1,348 @@
+"""Projects, the organisations that fund them, and their external links.
+
+People's roles (``people``) and annual reports and interviews (``reports``) point to
+``Project``; this app reaches them only through the reverse relations ``roles``,
+``reports`` and ``interviews``.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from .months import YearMonth, format_span
+
+MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
+YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+
+def _current_month_index():
+    return YearMonth.today().index
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.prefetch_related("fundings__project")
+
+    def with_public_projects(self):
+        """Organisations that fund or partner at least one published project."""
+        return self.filter(
+            Q(fundings__project__published=True) | Q(partner_projects__published=True)
+        ).distinct()
+
+
+class Organisation(models.Model):
+    """A funder, commissioning body or partner organisation."""
+
+    name = models.CharField(_("Name"), max_length=300)
+    short_name = models.CharField(_("Kurzname"), max_length=50, blank=True)
+    slug = models.SlugField(_("Kurzadresse (Slug)"), max_length=120, unique=True)
+    website = models.URLField(_("Website"), blank=True)
+    crossref_funder_id = models.CharField(
+        _("Crossref Funder ID"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(r"^10\.13039/\d+$", _("Format: 10.13039/ gefolgt von Ziffern."))
+        ],
+        help_text=_("Zum Beispiel 10.13039/501100008530"),
+    )
+    ror_id = models.URLField(
+        _("ROR-ID"),
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^https://ror\.org/0[a-z0-9]{8}$", _("Format: https://ror.org/ und neun Zeichen.")
+            )
+        ],
+        help_text=_("Zum Beispiel https://ror.org/04pz7b180"),
+    )
+    description = models.TextField(_("Beschreibung"), blank=True)
+    editor_notes = models.TextField(
+        _("Recherchenotizen"),
+        blank=True,
+        help_text=_("Nur für die Redaktion sichtbar: Fakten aus anderen Quellen, mit Quelle."),
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+
+    def __str__(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:organisation", kwargs={"slug": self.slug})
+
+    @property
+    def crossref_url(self):
+        return f"https://doi.org/{self.crossref_funder_id}" if self.crossref_funder_id else ""
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        """Editors see unpublished entries (with a banner); visitors do not."""
+        return self if user.is_staff else self.published()
+
+    def with_month_indexes(self):
+        return self.annotate(
+            start_index=F("start_year") * 12 + F("start_month") - 1,
+            end_index=F("end_year") * 12 + F("end_month") - 1,
+        )
+
+    def ongoing(self):
+        now = _current_month_index()
+        return self.with_month_indexes().filter(
+            Q(start_index__lte=now) & (Q(end_index__gte=now) | Q(end_year__isnull=True))
+        )
+
+    def completed(self):
+        return self.with_month_indexes().filter(end_index__lt=_current_month_index())
+
+    def planned(self):
+        return self.with_month_indexes().filter(start_index__gt=_current_month_index())
+
+    def for_listing(self):
+        """What the overview shows of each project: its funders, in one extra query."""
+        return self.prefetch_related(
+            Prefetch("fundings", queryset=Funding.objects.select_related("organisation"))
+        )
+
+    def for_detail(self):
+        """Everything a project page shows, in a fixed number of queries."""
+        role_model = self.model._meta.get_field("roles").related_model
+        report_model = self.model._meta.get_field("reports").related_model
+        interview_model = self.model._meta.get_field("interviews").related_model
+        return self.select_related("predecessor").prefetch_related(
+            Prefetch("fundings", queryset=Funding.objects.select_related("organisation")),
+            "links",
+            "partners",
+            Prefetch("successors", queryset=Project.objects.published()),
+            Prefetch("roles", queryset=role_model.objects.for_project_page()),
+            Prefetch("reports", queryset=report_model.objects.published().for_listing()),
+            Prefetch("interviews", queryset=interview_model.objects.published().for_listing()),
+        )
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "geplant", _("geplant")
+        ONGOING = "laufend", _("laufend")
+        COMPLETED = "abgeschlossen", _("abgeschlossen")
+
+    code = models.CharField(
+        _("Projektnummer"),
+        max_length=10,
+        blank=True,
+        help_text=_("Etwa „P04“. Leer lassen, wenn das Projekt keine Nummer trägt."),
+    )
+    title = models.CharField(_("Titel"), max_length=300)
+    subtitle = models.CharField(_("Untertitel"), max_length=500, blank=True)
+    acronym = models.CharField(_("Akronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("Kurzadresse (Slug)"), max_length=120, unique=True)
+    description = models.TextField(
+        _("Beschreibung"), help_text=_("Absätze durch eine Leerzeile trennen.")
+    )
+    start_year = models.PositiveSmallIntegerField(_("Beginn (Jahr)"), validators=YEAR_VALIDATORS)
+    start_month = models.PositiveSmallIntegerField(
+        _("Beginn (Monat)"), validators=MONTH_VALIDATORS
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("Ende (Jahr)"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    end_month = models.PositiveSmallIntegerField(
+        _("Ende (Monat)"), null=True, blank=True, validators=MONTH_VALIDATORS
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("Vorgängerprojekt"),
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="partner_projects",
+        verbose_name=_("Partnerorganisationen"),
+    )
+    published = models.BooleanField(
+        _("veröffentlicht"), default=False, help_text=_("Nur veröffentlichte Projekte sind öffentlich sichtbar.")
+    )
+    position = models.PositiveIntegerField(
+        _("Position"), default=0, help_text=_("Reihenfolge in der Liste; kleinere Zahlen zuerst.")
+    )
+    updated_at = models.DateTimeField(_("Letzte Änderung"), auto_now=True)
+    editor_notes = models.TextField(
+        _("Recherchenotizen"),
+        blank=True,
+        help_text=_("Nur für die Redaktion sichtbar: Fakten aus anderen Quellen, mit Quelle."),
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "-start_year", "-start_month"]
+        verbose_name = _("Projekt")
+        verbose_name_plural = _("Projekte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="unique_project_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_month__gte=1, start_month__lte=12),
+                name="project_start_month_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_month__isnull=True) | Q(end_month__gte=1, end_month__lte=12),
+                name="project_end_month_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True, end_month__isnull=True)
+                | Q(end_year__isnull=False, end_month__isnull=False),
+                name="project_end_year_and_month_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(end_year__gt=F("start_year"))
+                | Q(end_year=F("start_year"), end_month__gte=F("start_month")),
+                name="project_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}" if self.code else self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @property
+    def start(self):
+        return YearMonth(self.start_year, self.start_month)
+
+    @property
+    def end(self):
+        if self.end_year is None:
+            return None
+        return YearMonth(self.end_year, self.end_month)
+
+    @property
+    def duration(self):
+        return format_span(self.start, self.end)
+
+    @property
+    def status(self):
+        now = YearMonth.today()
+        if self.start > now:
+            return self.Status.PLANNED
+        if self.end is None or self.end >= now:
+            return self.Status.ONGOING
+        return self.Status.COMPLETED
+
+    @property
+    def paragraphs(self):
+        return [p.strip() for p in self.description.split("\n\n") if p.strip()]
+
+    @property
+    def teaser(self):
+        paragraphs = self.paragraphs
+        return Truncator(paragraphs[0]).words(40) if paragraphs else ""
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if (self.end_year is None) != (self.end_month is None):
+            raise ValidationError(_("Bitte beim Ende Jahr und Monat angeben oder beide leer lassen."))
+        if self.end_year is not None and self.start_year and self.start_month:
+            if (self.end_year, self.end_month) < (self.start_year, self.start_month):
+                raise ValidationError({"end_year": _("Das Ende liegt vor dem Beginn.")})
+
+
+class Funding(models.Model):
+    """An organisation's funding of, or commission for, a project, under its name of the time."""
+
+    class Kind(models.TextChoices):
+        FUNDER = "foerderer", _("Förderer")
+        COMMISSIONER = "auftraggeber", _("Auftraggeber")
+
+    class EUProgramme(models.TextChoices):
+        NONE = "", _("keine EU-Förderung")
+        EFRE_2014_2020 = "efre-2014-2020", _("EFRE, Förderperiode 2014–2020")
+        EFRE_2021_2027 = "efre-2021-2027", _("EFRE, Förderperiode 2021–2027")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("Projekt")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="fundings",
+        verbose_name=_("Organisation"),
+    )
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.FUNDER)
+    name_as_listed = models.CharField(
+        _("Name wie genannt"),
+        max_length=300,
+        help_text=_("Der Name der Organisation zur Zeit der Förderung."),
+    )
+    short_name_as_listed = models.CharField(_("Kurzname wie genannt"), max_length=50, blank=True)
+    eu_programme = models.CharField(
+        _("EU-Förderperiode"),
+        max_length=20,
+        choices=EUProgramme.choices,
+        blank=True,
+        default=EUProgramme.NONE,
+        help_text=_("Bestimmt, welcher EU-Hinweis auf der Projektseite erscheint."),
+    )
+    position = models.PositiveIntegerField(_("Position"), default=0)
+
+    class Meta:
+        ordering = ["project", "kind", "position"]
+        verbose_name = _("Förderung")
+        verbose_name_plural = _("Förderungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "kind"], name="unique_funding_per_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.display_name}"
+
+    def get_absolute_url(self):
+        return self.organisation.get_absolute_url()
+
+    @property
+    def display_name(self):
+        if self.short_name_as_listed:
+            return f"{self.name_as_listed} ({self.short_name_as_listed})"
+        return self.name_as_listed
+
+
+class ProjectLink(models.Model):
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="links", verbose_name=_("Projekt")
+    )
+    label = models.CharField(_("Bezeichnung"), max_length=200)
+    url = models.URLField(_("Adresse (URL)"))
+    position = models.PositiveIntegerField(_("Position"), default=0)
+
+    class Meta:
+        ordering = ["project", "position"]
+        verbose_name = _("Link")
+        verbose_name_plural = _("Links")
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        return self.url

@@ -1,0 +1,43 @@
+"""Month-precision dates: the source gives project durations as "04/2023", never days."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True, order=True)
+class YearMonth:
+    year: int
+    month: int
+
+    @classmethod
+    def today(cls):
+        today = datetime.date.today()
+        return cls(today.year, today.month)
+
+    @property
+    def index(self):
+        """Months since year 0, so that two months can be subtracted."""
+        return self.year * 12 + self.month - 1
+
+    def isoformat(self):
+        """The value of a ``<time datetime>`` attribute: "2023-04"."""
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def numeric(self):
+        """The source's notation: "04/2023"."""
+        return f"{self.month:02d}/{self.year:04d}"
+
+    def __str__(self):
+        # The day is needed only to reach Django's localised month names; it is never shown.
+        first_day = datetime.date(self.year, self.month, 1)
+        return formats.date_format(first_day, "YEAR_MONTH_FORMAT")
+
+
+def format_span(start, end):
+    """"April 2023 bis März 2026" in the active language."""
+    if end is None:
+        return _("seit %(start)s") % {"start": start}
+    return _("%(start)s bis %(end)s") % {"start": start, "end": end}
