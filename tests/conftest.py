@@ -1,0 +1,17 @@
+"""Shared fixtures: the archive's content and a temporary media folder."""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test writes uploads into its own folder, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def archive(db):
+    """The source page's content: five projects with their people, funders and reports."""
+    call_command("loaddata", "archive", verbosity=0)
