@@ -1,0 +1,50 @@
+"""Load the archive's content into an empty database and write missing placeholder PDFs."""
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from projects.models import Project
+from reports.models import AnnualReport
+from reports.placeholders import render_placeholder_pdf
+
+
+class Command(BaseCommand):
+    help = (
+        "Lädt das Archiv (Fixture „archive“) in eine Datenbank ohne Projekte und erzeugt "
+        "fehlende Platzhalter-PDFs der Jahresberichte. Eine Datenbank mit Inhalt bleibt "
+        "unverändert."
+    )
+
+    def handle(self, *args, **options):
+        if Project.objects.exists():
+            self.stdout.write("Inhalte vorhanden: Datenbank bleibt unverändert.")
+        else:
+            call_command("loaddata", "archive", verbosity=0)
+            self.stdout.write(
+                self.style.SUCCESS(f"Archiv geladen: {Project.objects.count()} Projekte.")
+            )
+        written = self.write_missing_placeholders()
+        if written:
+            self.stdout.write(self.style.SUCCESS(f"Platzhalter-PDFs erzeugt: {written}."))
+        else:
+            self.stdout.write("Keine Platzhalter-PDFs fehlen.")
+
+    def write_missing_placeholders(self):
+        written = 0
+        reports = AnnualReport.objects.filter(is_placeholder=True).select_related("series")
+        for report in reports:
+            name = report.file.name
+            if not name or default_storage.exists(name):
+                continue
+            series_title = report.series.title_de or report.series.title
+            data = render_placeholder_pdf(f"{series_title} {report.year}")
+            saved = default_storage.save(name, ContentFile(data))
+            # update(), not save(): the report's "last change" stays that of its content.
+            AnnualReport.objects.filter(pk=report.pk).update(
+                file=saved, file_size=len(data), page_count=1
+            )
+            self.stdout.write(f"  {saved}")
+            written += 1
+        return written
