@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +16,10 @@ def media_root(settings, tmp_path):
 def archive(db):
     """The source page's content: five projects with their people, funders and reports."""
     call_command("loaddata", "archive", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def reset_language():
+    """A request to an /en/ page activates English; the next test starts in German again."""
+    yield
+    translation.activate("de")
