@@ -1,0 +1,171 @@
+"""Template tags for the site's frame: language alternates, navigation, durations.
+
+Load with ``{% load site_tags %}``.
+"""
+
+from django import template
+from django.conf import settings
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, override
+
+from projects.months import format_span
+
+register = template.Library()
+
+# Stand-ins for the two months while the translated sentence is escaped; they cannot
+# occur in a translation, so replacing them afterwards touches nothing else.
+_START = "\ue000"
+_END = "\ue001"
+
+
+def _home_in(language):
+    with override(language):
+        try:
+            return reverse("projects:index")
+        except NoReverseMatch:  # pragma: no cover - the home page always exists
+            return f"/{language}/"
+
+
+def _path_in(request, language):
+    """The current page in ``language``; its home page if the page has no counterpart.
+
+    A page without a counterpart is one that did not resolve (a 404): ``translate_url``
+    then hands back the path unchanged, which would point into the wrong language.
+    """
+    if request is None:
+        return _home_in(language)
+    path = request.path
+    if getattr(request, "resolver_match", None) is None:
+        return _home_in(language)
+    translated = translate_url(path, language)
+    if translated == path and language != get_language():
+        return _home_in(language)
+    return translated
+
+
+def _other_languages():
+    current = get_language()
+    return [code for code, _name in settings.LANGUAGES if code != current]
+
+
+@register.inclusion_tag("includes/_hreflang_links.html", takes_context=True)
+def hreflang_links(context):
+    """``<link rel="alternate" hreflang>`` for every language and x-default (German).
+
+    Pages that did not resolve (error pages) get none: they have no counterparts.
+    """
+    request = context.get("request")
+    if request is None or getattr(request, "resolver_match", None) is None:
+        return {"alternates": []}
+    alternates = [
+        (code, request.build_absolute_uri(_path_in(request, code)))
+        for code, _name in settings.LANGUAGES
+    ]
+    default = dict(alternates).get(settings.LANGUAGE_CODE)
+    if default:
+        alternates.append(("x-default", default))
+    return {"alternates": alternates}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's own absolute address, without its query string."""
+    request = context.get("request")
+    return request.build_absolute_uri(request.path) if request is not None else ""
+
+
+@register.inclusion_tag("includes/_language_switch.html", takes_context=True)
+def language_switch(context):
+    """Links to this page in the other language(s), named in their own language."""
+    request = context.get("request")
+    languages = []
+    for code in _other_languages():
+        info = get_language_info(code)
+        languages.append({"code": code, "name": info["name_local"], "url": _path_in(request, code)})
+    return {"languages": languages}
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, namespace, url_name=""):
+    """``aria-current`` for a navigation link to the section ``namespace``.
+
+    "page" on the section's page named ``url_name`` itself, "true" anywhere else in the
+    section (a project page is in "Projekte"), nothing outside it.
+    """
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.namespace != namespace:
+        return ""
+    value = "page" if match.url_name == url_name else "true"
+    return format_html(' aria-current="{}"', value)
+
+
+def _time(month):
+    return format_html('<time datetime="{}">{}</time>', month.isoformat(), month)
+
+
+@register.simple_tag
+def duration(project):
+    """The project's duration, "April 2023 bis März 2026", each month in a ``<time>``.
+
+    The sentence is the one ``projects.months.format_span`` translates, so the wording
+    lives in one place.
+    """
+    sentence = conditional_escape(format_span(_START, _END if project.end else None))
+    html = str(sentence).replace(_START, _time(project.start))
+    if project.end:
+        html = html.replace(_END, _time(project.end))
+    # Safe: the sentence was escaped above and both months are built by format_html.
+    return mark_safe(html)
+
+
+@register.filter
+def role_groups(roles):
+    """A project's roles by kind, in the order the kinds first appear.
+
+    Returns ``(kind, current, former)`` triples: the holders who hold the role now and
+    those who held it before ("ehemals"), each in the roles' order. Unlike ``{% regroup %}``
+    this keeps a kind together even when the roles are not sorted by it.
+    """
+    groups = {}
+    for role in roles:
+        _kind, current, former = groups.setdefault(role.kind_id, (role.kind, [], []))
+        (former if role.is_former else current).append(role)
+    return list(groups.values())
+
+
+@register.simple_tag
+def role_holder(role):
+    """A role's holder as the project lists them, linked to their page when named.
+
+    "Dipl.-Päd. Julia Alrutz, M.Sc." or "N.N.", then the affiliation as listed in
+    parentheses: "Uta Voigt (ZEMI Berlin)". A tag rather than an included template, so
+    that no line break slips in before the separator that follows.
+    """
+    if role.person_id is None:
+        name = role.holder_name
+    else:
+        name = format_html('<a href="{}">{}</a>', role.person.get_absolute_url(), role.holder_name)
+    if role.affiliation_as_listed:
+        return format_html("{} ({})", name, role.affiliation_as_listed)
+    return conditional_escape(name)
+
+
+@register.simple_tag(takes_context=True)
+def interviews_of(context, person):
+    """The interviews ``person`` gave or conducted that the visitor may see, by project."""
+    from reports.models import Interview
+
+    interviews = Interview.objects.filter(Q(interviewer=person) | Q(interviewees=person)).distinct()
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not (user is not None and user.is_staff):
+        interviews = interviews.filter(published=True, project__published=True)
+    return (
+        interviews.select_related("project", "interviewer")
+        .prefetch_related("interviewees")
+        .order_by("project__position", "position", "pk")
+    )
