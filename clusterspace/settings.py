@@ -6,11 +6,16 @@ without a real ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``. Every variabl
 listed in ``.env.example``.
 """
 
+from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from clusterspace.staticfiles import cache_hashed_files_for_a_year
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,13 +30,44 @@ def _read(name, cast, default):
         raise ImproperlyConfigured(f"{name}: invalid value ({error})") from error
 
 
-DEBUG = _read("DJANGO_DEBUG", env.bool, False)
+def _bool(name, default):
+    """A strict yes/no: 1/0, true/false, yes/no, on/off; unset or empty gives ``default``."""
+    value = env.str(name, default="").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected 1 or 0 (true/false, yes/no, on/off), got {value!r}")
+
+
+DEBUG = _read("DJANGO_DEBUG", _bool, False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if not DEBUG else _DEV_SECRET_KEY)
-if not DEBUG and (not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 40):
+
+
+def _secret_key():
+    """DJANGO_SECRET_KEY, or the first line of the file DJANGO_SECRET_KEY_FILE names."""
+    key = env.str("DJANGO_SECRET_KEY", default="")
+    key_file = env.str("DJANGO_SECRET_KEY_FILE", default="")
+    if not key and key_file:
+        try:
+            key = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"DJANGO_SECRET_KEY_FILE: cannot read {key_file} ({error.strerror})."
+            ) from error
+    return key or (_DEV_SECRET_KEY if DEBUG else "")
+
+
+SECRET_KEY = _secret_key()
+if not DEBUG and (
+    not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 40
+):
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY: set a random value of at least 40 characters when DJANGO_DEBUG is off."
+        "DJANGO_SECRET_KEY: set a random value of at least 40 characters when DJANGO_DEBUG is off "
+        "(or name a file holding it in DJANGO_SECRET_KEY_FILE)."
     )
 
 ALLOWED_HOSTS = _read(
@@ -43,6 +79,11 @@ if not DEBUG and not ALLOWED_HOSTS:
         "when DJANGO_DEBUG is off."
     )
 CSRF_TRUSTED_ORIGINS = _read("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, [])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"DJANGO_CSRF_TRUSTED_ORIGINS: {_origin!r} needs its scheme, e.g. https://{_origin}"
+        )
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch it.
@@ -54,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "clusterspace",
     "projects",
     "people",
@@ -62,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "clusterspace.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by django-axes into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clusterspace.urls"
@@ -92,12 +138,52 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": _read("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+
+def _database():
+    """DATABASE_URL: sqlite:///path/to/file.sqlite3 (default: db.sqlite3) or postgres://…"""
+    config = _read("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    engine = config.get("ENGINE", "")
+    if engine == "django.db.backends.sqlite3" and config.get("NAME"):
+        # Several gunicorn workers write to one file: wait for locks instead of failing,
+        # take the write lock at the start of a transaction, let readers go on (WAL).
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    elif engine == "django.db.backends.postgresql" and config.get("NAME"):
+        config["CONN_MAX_AGE"] = _read("DATABASE_CONN_MAX_AGE", env.int, 60)
+        config["CONN_HEALTH_CHECKS"] = True
+    else:
+        raise ImproperlyConfigured(
+            "DATABASE_URL: expected sqlite:///path/to/db.sqlite3 or "
+            "postgres://user:password@host:port/name with a database name."
+        )
+    return config
+
+
+DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": _read("CACHE_URL", env.cache_url, "locmemcache://clusterspace")}
+
+# django-axes throttles the admin's login: after AXES_FAILURE_LIMIT failed attempts for one
+# user name from one address, that pair is locked out for AXES_COOLOFF_TIME. Its database
+# handler shares the counts between several app servers.
+AUTHENTICATION_BACKENDS = [
+    "clusterspace.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _read("DJANGO_LOGIN_FAILURE_LIMIT", env.int, 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_read("DJANGO_LOGIN_COOLOFF_MINUTES", env.int, 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "clusterspace.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "clusterspace.security.client_ip"
+# How many proxies in front of the app append to X-Forwarded-For (0: use the socket's address).
+TRUSTED_PROXY_COUNT = _read("DJANGO_TRUSTED_PROXY_COUNT", env.int, 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -136,28 +222,122 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise serves the static files (gzip and Brotli variants made by collectstatic).
 WHITENOISE_MAX_AGE = 60 * 60  # unhashed files; hashed ones are cached for a year
+WHITENOISE_ADD_HEADERS_FUNCTION = cache_hashed_files_for_a_year
+
+# Uploads (report PDFs, covers, portraits) are served by the site's own views, never by
+# WhiteNoise. With nginx in front, set DJANGO_MEDIA_ACCEL_REDIRECT_PREFIX to an internal
+# location aliasing MEDIA_ROOT (e.g. /_media/): the views then only check and answer
+# with X-Accel-Redirect, and nginx sends the file.
+MEDIA_ACCEL_REDIRECT_PREFIX = _read("DJANGO_MEDIA_ACCEL_REDIRECT_PREFIX", env.str, "")
+if MEDIA_ACCEL_REDIRECT_PREFIX:
+    MEDIA_ACCEL_REDIRECT_PREFIX = "/" + MEDIA_ACCEL_REDIRECT_PREFIX.strip("/") + "/"
+
+# Several app servers: keep the uploads on S3-compatible storage (DJANGO_MEDIA_STORAGE=s3,
+# needs the optional extra: pip install ".[s3]"). django-storages is imported only then.
+MEDIA_STORAGE = _read("DJANGO_MEDIA_STORAGE", env.str, "filesystem").strip().lower()
+_MEDIA_ORIGINS = []  # other origins the pages load uploaded images from (CSP img-src)
+if MEDIA_STORAGE == "s3":
+    if find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_STORAGE=s3 needs django-storages: pip install '.[s3]'"
+        )
+    AWS_STORAGE_BUCKET_NAME = _read("AWS_STORAGE_BUCKET_NAME", env.str, "")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME: required with DJANGO_MEDIA_STORAGE=s3."
+        )
+    # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are read from the environment by boto3.
+    AWS_S3_ENDPOINT_URL = _read("AWS_S3_ENDPOINT_URL", env.str, "") or None
+    AWS_S3_REGION_NAME = _read("AWS_S3_REGION_NAME", env.str, "") or None
+    AWS_S3_CUSTOM_DOMAIN = _read("AWS_S3_CUSTOM_DOMAIN", env.str, "") or None
+    AWS_LOCATION = _read("AWS_LOCATION", env.str, "media")
+    AWS_QUERYSTRING_AUTH = _read("AWS_QUERYSTRING_AUTH", _bool, True)
+    AWS_DEFAULT_ACL = None
+    AWS_S3_FILE_OVERWRITE = False
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    if AWS_S3_CUSTOM_DOMAIN:
+        _MEDIA_ORIGINS.append(f"https://{AWS_S3_CUSTOM_DOMAIN}")
+    elif AWS_S3_ENDPOINT_URL:
+        _MEDIA_ORIGINS.append(AWS_S3_ENDPOINT_URL.rstrip("/"))
+    else:
+        _MEDIA_ORIGINS.append("https://*.amazonaws.com")
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_STORAGE: {MEDIA_STORAGE!r} is neither 'filesystem' (default) nor 's3'."
+    )
 
 # Largest accepted report PDF, in bytes.
 REPORT_MAX_UPLOAD_BYTES = _read("REPORT_MAX_UPLOAD_BYTES", env.int, 50 * 1024 * 1024)
 
 # Behind the university's TLS-terminating proxy.
-if _read("DJANGO_TRUST_X_FORWARDED_PROTO", env.bool, False):
+if _read("DJANGO_TRUST_X_FORWARDED_PROTO", _bool, False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 if not DEBUG:
-    SECURE_SSL_REDIRECT = _read("DJANGO_SECURE_SSL_REDIRECT", env.bool, True)
+    # DJANGO_SECURE_SSL_REDIRECT=0 and DJANGO_SECURE_COOKIES=0 only for serving without TLS
+    # on one's own machine (make serve); HSTS is ignored by browsers on plain HTTP.
+    SECURE_SSL_REDIRECT = _read("DJANGO_SECURE_SSL_REDIRECT", _bool, True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's health check may use plain HTTP
     SECURE_HSTS_SECONDS = _read("DJANGO_SECURE_HSTS_SECONDS", env.int, 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _read("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", _bool, True)
+    SECURE_HSTS_PRELOAD = _read("DJANGO_SECURE_HSTS_PRELOAD", _bool, True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _read("DJANGO_SECURE_COOKIES", _bool, True)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # the site has no JavaScript that would read the token
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4). The site has no JavaScript of its own; the admin
+# runs Django's static scripts and modeltranslation's tabs, with jQuery UI vendored in
+# static/vendor/ instead of loaded from a CDN (JQUERY_UI_URL). No inline scripts or styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, *_MEDIA_ORIGINS],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"  # Django's own copy
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+
+# Permissions-Policy (clusterspace.middleware): the site uses none of these features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,
@@ -168,3 +348,7 @@ LOGGING = {
 
 # The admin's path, below the language prefix: /de/admin/ by default.
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+
+# What backup_archive saves and restore_archive loads besides the uploads: app labels or
+# app_label.model, dumped with natural keys for content types and permissions.
+BACKUP_MODELS = ["auth.group", "auth.user", "projects", "people", "reports", "admin.logentry"]

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from clusterspace import views as site_views
+
 admin.site.site_header = _("Projektarchiv der Professur für Organisationstheorie")
 admin.site.site_title = _("Projektarchiv – Redaktion")
 admin.site.index_title = _("Inhalte bearbeiten")
@@ -16,3 +18,11 @@ urlpatterns = i18n_patterns(
     path(_("jahresberichte/"), include("reports.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
+
+# Outside the language prefix: the proxy's health check and the uploaded pictures (with
+# DJANGO_MEDIA_STORAGE=s3 the storage hands out its own URLs instead).
+urlpatterns += [path("healthz", site_views.healthz, name="healthz")]
+if settings.MEDIA_STORAGE == "filesystem":
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", site_views.media, name="media"),
+    ]
