@@ -270,6 +270,10 @@ elif MEDIA_STORAGE != "filesystem":
 
 # Largest accepted report PDF, in bytes.
 REPORT_MAX_UPLOAD_BYTES = _read("REPORT_MAX_UPLOAD_BYTES", env.int, 50 * 1024 * 1024)
+# Largest accepted photo or logo, in bytes and in pixels (width × height: refuses
+# decompression bombs before they are decoded).
+IMAGE_MAX_UPLOAD_BYTES = _read("IMAGE_MAX_UPLOAD_BYTES", env.int, 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = _read("IMAGE_MAX_PIXELS", env.int, 40_000_000)
 
 # Behind the university's TLS-terminating proxy.
 if _read("DJANGO_TRUST_X_FORWARDED_PROTO", _bool, False):

@@ -1,0 +1,155 @@
+"""Uploaded files kept in step with the rows that use them.
+
+Shared by the apps (``people`` and ``reports`` build on ``projects``; this module
+imports neither). Two rules:
+
+* Files are written under clean, predictable names (``folder/stem.ext``, then
+  ``folder/stem-2.ext`` …) that never overwrite another file.
+* A file a row no longer uses is removed only after the transaction that released it
+  has committed, and only if no row of the model still names it. A rolled-back save
+  therefore never loses the old file; the files it wrote are removed at once if the save
+  fails within the model's ``save()``.
+"""
+
+import io
+import logging
+from contextlib import contextmanager
+from functools import partial
+
+from django.db import router, transaction
+from django.db.models import Q
+
+logger = logging.getLogger(__name__)
+
+# Names stay well below the 255 characters of the file fields.
+MAX_STEM_LENGTH = 80
+
+
+def clean_stem(stem):
+    stem = (stem or "").strip("-")[:MAX_STEM_LENGTH].strip("-")
+    return stem or "datei"
+
+
+def file_size(file):
+    """The size of an open file (an upload knows it; a stored file is measured)."""
+    size = getattr(file, "size", None)
+    if size is None:
+        position = file.tell()
+        file.seek(0, io.SEEK_END)
+        size = file.tell()
+        file.seek(position)
+    return size
+
+
+def new_upload(value):
+    """The uploaded file behind a file field's value, or None if it is already stored."""
+    if not value or getattr(value, "_committed", True):
+        return None
+    return getattr(value, "file", None)
+
+
+def available_name(storage, folder, stem, extension):
+    """The first free name of ``folder/stem.ext``, ``folder/stem-2.ext``, … ``-99``."""
+    stem = clean_stem(stem)
+    for number in range(1, 100):
+        suffix = "" if number == 1 else f"-{number}"
+        name = f"{folder}/{stem}{suffix}.{extension}"
+        if not storage.exists(name):
+            return name
+    # Ninety-nine versions of one name: let the storage add its random suffix.
+    return storage.get_available_name(f"{folder}/{stem}.{extension}")
+
+
+class FileChanges:
+    """The files one ``save()`` wrote, and the files the row stops using."""
+
+    def __init__(self, storage, model, fields, using=None):
+        self.storage = storage
+        self.model = model
+        self.fields = tuple(fields)
+        self.using = using
+        self.written = []
+        self.released = []
+
+    def write(self, folder, stem, extension, content):
+        """Store ``content`` (a Django ``File``) under a new name and return the name.
+
+        ``storage.save`` opens the target exclusively: should another process take the
+        name between the check and the write, the storage picks another name.
+        """
+        name = self.storage.save(available_name(self.storage, folder, stem, extension), content)
+        self.written.append(name)
+        return name
+
+    def release(self, *names):
+        self.released.extend(name for name in names if name)
+
+    def discard_written(self):
+        for name in self.written:
+            _delete_quietly(self.storage, name)
+        self.written.clear()
+
+    def delete_released_on_commit(self, keep=()):
+        names = [name for name in dict.fromkeys(self.released) if name not in set(keep)]
+        if names:
+            delete_unused_on_commit(self.storage, self.model, self.fields, names, using=self.using)
+
+
+@contextmanager
+def file_changes(instance, fields, storage, using=None):
+    """Collect the files a model's ``save()`` writes and releases.
+
+    On an exception inside the block the written files are removed again; otherwise the
+    released files are removed once the transaction commits.
+    """
+    using = using or router.db_for_write(type(instance), instance=instance)
+    changes = FileChanges(storage, type(instance), fields, using=using)
+    try:
+        yield changes
+    except BaseException:
+        changes.discard_written()
+        raise
+    keep = {getattr(instance, field).name for field in fields if getattr(instance, field)}
+    changes.delete_released_on_commit(keep=keep)
+
+
+def stored_names(instance, fields, using=None):
+    """The names the database holds for ``instance``'s file fields ({} for a new row)."""
+    if instance.pk is None:
+        return {}
+    row = (
+        type(instance)
+        ._base_manager.using(using or router.db_for_read(type(instance)))
+        .filter(pk=instance.pk)
+        .values(*fields)
+        .first()
+    )
+    return row or {}
+
+
+def delete_unused_on_commit(storage, model, fields, names, using=None):
+    """Remove ``names`` after the current transaction commits, unless a row still uses them."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(
+            partial(_delete_unused, storage, model, tuple(fields), tuple(names), using),
+            using=using,
+        )
+
+
+def _delete_unused(storage, model, fields, names, using):
+    for name in names:
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{field: name})
+        if model._base_manager.using(using).filter(condition).exists():
+            continue
+        _delete_quietly(storage, name)
+
+
+def _delete_quietly(storage, name):
+    try:
+        storage.delete(name)
+    except OSError:
+        # The row is already consistent; a file that cannot be removed is only clutter.
+        logger.warning("Could not delete the file %s", name, exc_info=True)
