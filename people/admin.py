@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from projects.admin import ProjectAdmin
+from projects.admin import ProjectAdmin, image_preview
 
 from .models import Person, Role, RoleKind
 
@@ -46,12 +46,27 @@ class PersonAdmin(TabbedTranslationAdmin):
     search_fields = ("given_name", "family_name", "title_before", "title_after", "affiliation")
     prepopulated_fields = {"slug": ("given_name", "family_name")}
     inlines = [PersonRoleInline]
-    fields = ("title_before", "given_name", "family_name", "title_after", "slug", "affiliation", "group")
+    fields = (
+        "title_before",
+        "given_name",
+        "family_name",
+        "title_after",
+        "slug",
+        "affiliation",
+        "group",
+        "photo",
+        "photo_preview",
+    )
+    readonly_fields = ("photo_preview",)
 
     def get_queryset(self, request):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(_role_count=Count("roles"))
+
+    @admin.display(description=_("Foto auf der Website"))
+    def photo_preview(self, person):
+        return image_preview(person, "photo")
 
     @admin.display(description=_("Rollen"), ordering="_role_count")
     def role_count(self, person):

@@ -2,10 +2,22 @@
 
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from projects.images import (
+    ImageSlot,
+    RenditionSpec,
+    delete_slot_files_on_commit,
+    image_slots_saved,
+    validate_image_upload,
+)
 from projects.models import Project
+
+# The portrait on a person's page: at most 160 x 200 CSS pixels, drawn at twice that.
+PHOTO = ImageSlot("photo", "personen", RenditionSpec(width=160, height=200, fallback="JPEG"))
 
 
 def join_name(title_before, given_name, family_name, title_after):
@@ -57,6 +69,28 @@ class Person(models.Model):
         default=Group.PARTNER,
         help_text=_("Bestimmt die Reihenfolge im Personenverzeichnis."),
     )
+    photo = models.FileField(
+        _("Foto"),
+        upload_to="personen/original/",
+        max_length=255,
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_(
+            "JPEG, PNG oder WebP. Beim Speichern wird das Bild aufgerichtet, von Metadaten "
+            "(etwa GPS-Position) befreit und in den Größen der Website abgelegt. Nur mit "
+            "Einverständnis der Person."
+        ),
+    )
+    photo_webp = models.FileField(_("Foto (WebP)"), max_length=255, blank=True, editable=False)
+    photo_fallback = models.FileField(
+        _("Foto (JPEG)"), max_length=255, blank=True, editable=False
+    )
+    photo_width = models.PositiveSmallIntegerField(
+        _("Foto: Breite (CSS-Pixel)"), null=True, blank=True, editable=False
+    )
+    photo_height = models.PositiveSmallIntegerField(
+        _("Foto: Höhe (CSS-Pixel)"), null=True, blank=True, editable=False
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -68,8 +102,18 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        # A new photo is stored without metadata, with its renditions; replaced files go
+        # after the commit (``projects.images``).
+        with image_slots_saved(self, [PHOTO], stem=self.slug, save_kwargs=kwargs):
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("people:detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_photo(self):
+        return bool(self.photo_webp and self.photo_fallback and self.photo_width)
 
     @property
     def full_name(self):
@@ -78,6 +122,11 @@ class Person(models.Model):
     @property
     def plain_name(self):
         return f"{self.given_name} {self.family_name}"
+
+
+@receiver(post_delete, sender=Person, dispatch_uid="people.delete_person_photo")
+def _delete_person_photo(sender, instance, **kwargs):
+    delete_slot_files_on_commit(instance, [PHOTO])
 
 
 class RoleKind(models.Model):

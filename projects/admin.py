@@ -5,10 +5,24 @@
 """
 
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from .models import Funding, Organisation, Project, ProjectLink
+
+
+def image_preview(obj, field):
+    """The rendition a page shows (``projects.images``), or a note that there is none."""
+    fallback = getattr(obj, f"{field}_fallback")
+    if not fallback:
+        return _("Kein Bild: Die Website zeigt den Namen als Text.")
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="">',
+        fallback.url,
+        getattr(obj, f"{field}_width"),
+        getattr(obj, f"{field}_height"),
+    )
 
 
 class FundingInline(TranslationTabularInline):
@@ -68,8 +82,14 @@ class OrganisationAdmin(TabbedTranslationAdmin):
     list_display = ("name", "short_name", "crossref_funder_id", "ror_id", "website")
     search_fields = ("name", "short_name", "crossref_funder_id", "ror_id")
     prepopulated_fields = {"slug": ("short_name",)}
+    readonly_fields = ("logo_preview",)
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "website", "description")}),
+        (_("Logo"), {"fields": ("logo", "logo_alt", "logo_preview")}),
         (_("Kennungen"), {"fields": ("crossref_funder_id", "ror_id")}),
         (_("Redaktion"), {"fields": ("editor_notes",), "classes": ("collapse",)}),
     )
+
+    @admin.display(description=_("Logo auf der Website"))
+    def logo_preview(self, organisation):
+        return image_preview(organisation, "logo")

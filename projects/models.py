@@ -5,17 +5,36 @@ People's roles (``people``) and annual reports and interviews (``reports``) poin
 ``reports`` and ``interviews``.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from .images import (
+    ImageSlot,
+    RenditionSpec,
+    delete_slot_files_on_commit,
+    image_slots_saved,
+    validate_image_upload,
+)
 from .months import YearMonth, format_span
 
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+
+# A logo on the organisation's page: at most 240 x 96 CSS pixels, drawn at twice that;
+# PNG as the fallback keeps transparency, lossless WebP keeps flat colours clean.
+LOGO = ImageSlot(
+    "logo",
+    "organisationen",
+    RenditionSpec(width=240, height=96, fallback="PNG", webp_lossless=True),
+)
 
 
 def _current_month_index():
@@ -60,6 +79,31 @@ class Organisation(models.Model):
         help_text=_("Zum Beispiel https://ror.org/04pz7b180"),
     )
     description = models.TextField(_("Beschreibung"), blank=True)
+    logo = models.FileField(
+        _("Logo"),
+        upload_to="organisationen/original/",
+        max_length=255,
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_(
+            "JPEG, PNG oder WebP, von der Organisation selbst bezogen (Markenrecht: keine "
+            "nachgezeichneten Logos). Ohne Logo zeigt die Website den Namen als Text."
+        ),
+    )
+    logo_alt = models.CharField(
+        _("Alternativtext des Logos"),
+        max_length=200,
+        blank=True,
+        help_text=_("Pflicht zu einem Logo: was es zeigt, meist der Name, etwa „Logo der DFG“."),
+    )
+    logo_webp = models.FileField(_("Logo (WebP)"), max_length=255, blank=True, editable=False)
+    logo_fallback = models.FileField(_("Logo (PNG)"), max_length=255, blank=True, editable=False)
+    logo_width = models.PositiveSmallIntegerField(
+        _("Logo: Breite (CSS-Pixel)"), null=True, blank=True, editable=False
+    )
+    logo_height = models.PositiveSmallIntegerField(
+        _("Logo: Höhe (CSS-Pixel)"), null=True, blank=True, editable=False
+    )
     editor_notes = models.TextField(
         _("Recherchenotizen"),
         blank=True,
@@ -76,12 +120,44 @@ class Organisation(models.Model):
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
+    def save(self, *args, **kwargs):
+        # A new logo is stored without metadata, with its renditions; replaced files go
+        # after the commit (``images``).
+        with image_slots_saved(self, [LOGO], stem=self.slug, save_kwargs=kwargs):
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("projects:organisation", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.logo and not self._logo_alt_default():
+            # The field the editor fills in: the default language's, once translated.
+            field = f"logo_alt_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+            if not hasattr(self, field):
+                field = "logo_alt"
+            raise ValidationError(
+                {field: _("Bitte einen Alternativtext für das Logo angeben, etwa „Logo der DFG“.")}
+            )
+
+    @property
+    def has_logo(self):
+        return bool(self.logo_webp and self.logo_fallback and self.logo_width)
+
+    def _logo_alt_default(self):
+        language = getattr(settings, "MODELTRANSLATION_DEFAULT_LANGUAGE", "")
+        return (getattr(self, f"logo_alt_{language}", None) or self.logo_alt or "").strip()
 
     @property
     def crossref_url(self):
         return f"https://doi.org/{self.crossref_funder_id}" if self.crossref_funder_id else ""
+
+
+@receiver(post_delete, sender=Organisation, dispatch_uid="projects.delete_organisation_logo")
+def _delete_organisation_logo(sender, instance, **kwargs):
+    delete_slot_files_on_commit(instance, [LOGO])
 
 
 class ProjectQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ class ProjectTranslationOptions(TranslationOptions):
 
 @register(Organisation)
 class OrganisationTranslationOptions(TranslationOptions):
-    fields = ("name", "short_name", "description")
+    fields = ("name", "short_name", "description", "logo_alt")
 
 
 @register(Funding)
