@@ -22,7 +22,7 @@ def test_overview_query_count_is_fixed(client, django_assert_num_queries, size):
 def test_project_page_query_count_is_fixed(client, django_assert_num_queries, size):
     populate(size)
     project = Project.objects.order_by("?").first()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(project.get_absolute_url())
     assert response.context["project"] == project
 
