@@ -1,10 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from projects.admin import ProjectAdmin
 
 from .models import AnnualReport, Interview, ReportSeries
+from .processing import process_report_file
+from .validators import max_upload_bytes
 
 
 class ReportInline(admin.TabularInline):
@@ -34,19 +41,56 @@ class ReportSeriesAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
 
+class _LinkedName(str):
+    """A stored file's name that links to the report's download page, not to /media/."""
+
+    def __new__(cls, name, url):
+        linked = super().__new__(cls, name)
+        linked.url = url
+        return linked
+
+
+class ReportFileWidget(AdminFileWidget):
+    """The file input, accepting PDFs; "Derzeit" links to the download view.
+
+    Report PDFs are not served under MEDIA_URL (unpublished reports stay private), so
+    the usual link to the stored file would lead nowhere.
+    """
+
+    download_url = ""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"accept": "application/pdf,.pdf", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.download_url:
+            context["widget"]["value"] = _LinkedName(str(value), self.download_url)
+        return context
+
+
 @admin.register(AnnualReport)
 class AnnualReportAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "year", "series", "size_display", "page_count", "is_placeholder", "published")
+    list_display = (
+        "__str__",
+        "year",
+        "series",
+        "size_display",
+        "page_count",
+        "is_placeholder",
+        "published",
+    )
     list_filter = ("published", "is_placeholder", "series", "projects")
     list_select_related = ("series",)
     search_fields = ("year", "series__title", "projects__title")
     autocomplete_fields = ("projects",)
-    readonly_fields = ("file_size", "page_count", "updated_at")
+    readonly_fields = ("cover_preview", "file_size", "page_count", "updated_at")
     fields = (
         "series",
         "year",
         "projects",
         "file",
+        "cover_preview",
         "is_placeholder",
         "published",
         "file_size",
@@ -54,12 +98,61 @@ class AnnualReportAdmin(admin.ModelAdmin):
         "updated_at",
         "editor_notes",
     )
+    actions = ["process_files"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "file":
+            kwargs["widget"] = ReportFileWidget
+            kwargs["help_text"] = _(
+                "Nur unverschlüsselte PDF-Dateien bis %(limit)s. Gespeichert unter einem Namen "
+                "wie „jahresbericht-hamburger-cluster-2022.pdf“; Seitenzahl, Größe und "
+                "Titelbild werden beim Hochladen gelesen."
+            ) % {"limit": filesizeformat(max_upload_bytes())}
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.file and "file" in form.base_fields:
+            form.base_fields["file"].widget.download_url = obj.get_download_url()
+        return form
 
     @admin.display(description=_("Größe"), ordering="file_size")
     def size_display(self, report):
-        from django.template.defaultfilters import filesizeformat
+        return filesizeformat(report.file_size) if report.file_size else "\N{EN DASH}"
 
-        return filesizeformat(report.file_size) if report.file_size else "–"
+    @admin.display(description=_("Titelbild"))
+    def cover_preview(self, report):
+        if not report.has_cover:
+            return _("Noch keines: Es entsteht beim Hochladen der PDF-Datei.")
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="">',
+            report.cover_fallback.url,
+            report.cover_width,
+            report.cover_height,
+        )
+
+    @admin.action(description=_("Seitenzahl, Größe und Titelbild neu aus der PDF-Datei lesen"))
+    def process_files(self, request, queryset):
+        done = 0
+        for report in queryset.select_related("series"):
+            try:
+                process_report_file(report)
+            except (ValidationError, OSError) as error:
+                reason = (
+                    "; ".join(error.messages)
+                    if isinstance(error, ValidationError)
+                    else _("Die Datei fehlt.")
+                )
+                self.message_user(request, f"{report}: {reason}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d Bericht neu gelesen.", "%(count)d Berichte neu gelesen.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Interview)

@@ -3,11 +3,22 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Person
 from projects.models import Project
+
+from .processing import delete_report_files_on_commit, report_files_saved
+from .validators import validate_report_pdf
+
+# Umlauts as a German reader writes them in a file name ("Größe" → "groesse").
+GERMAN_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
 
 
 def report_upload_to(report, filename):
@@ -54,9 +65,35 @@ class AnnualReport(models.Model):
     projects = models.ManyToManyField(
         Project, related_name="reports", verbose_name=_("Projekte"), blank=True
     )
-    file = models.FileField(_("PDF-Datei"), upload_to=report_upload_to, max_length=255)
-    file_size = models.PositiveBigIntegerField(_("Dateigröße (Bytes)"), null=True, blank=True, editable=False)
+    file = models.FileField(
+        _("PDF-Datei"),
+        upload_to=report_upload_to,
+        max_length=255,
+        validators=[validate_report_pdf],
+        help_text=_(
+            "Nur unverschlüsselte PDF-Dateien. Gespeichert unter einem Namen wie "
+            "„jahresbericht-hamburger-cluster-2022.pdf“; Seitenzahl, Größe und Titelbild "
+            "werden beim Hochladen gelesen."
+        ),
+    )
+    file_size = models.PositiveBigIntegerField(
+        _("Dateigröße (Bytes)"), null=True, blank=True, editable=False
+    )
     page_count = models.PositiveIntegerField(_("Seitenzahl"), null=True, blank=True, editable=False)
+    file_sha256 = models.CharField(
+        _("SHA-256 der Datei"), max_length=64, blank=True, editable=False
+    )
+    # The first page, drawn when the file is uploaded (``processing.COVER_SPEC``).
+    cover_webp = models.FileField(_("Titelbild (WebP)"), max_length=255, blank=True, editable=False)
+    cover_fallback = models.FileField(
+        _("Titelbild (JPEG)"), max_length=255, blank=True, editable=False
+    )
+    cover_width = models.PositiveSmallIntegerField(
+        _("Titelbild: Breite (CSS-Pixel)"), null=True, blank=True, editable=False
+    )
+    cover_height = models.PositiveSmallIntegerField(
+        _("Titelbild: Höhe (CSS-Pixel)"), null=True, blank=True, editable=False
+    )
     is_placeholder = models.BooleanField(
         _("Platzhalter"),
         default=False,
@@ -88,6 +125,12 @@ class AnnualReport(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A new upload is stored under its clean name with its covers and metadata; the
+        # files it replaces are removed after the commit (``processing``).
+        with report_files_saved(self, kwargs):
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("reports:detail", kwargs={"series": self.series.slug, "year": self.year})
 
@@ -100,9 +143,24 @@ class AnnualReport(models.Model):
 
     @property
     def file_stem(self):
-        from django.utils.text import slugify
+        """ "jahresbericht-hamburger-cluster-2022": the file's name, from the German title."""
+        title = (self.series.title_de or self.series.title).translate(GERMAN_TRANSLITERATION)
+        return slugify(f"{title} {self.year}")
 
-        return slugify(f"{self.series.title_de or self.series.title} {self.year}")
+    @property
+    def filename(self):
+        """The name a visitor's browser saves the download under."""
+        return f"{self.file_stem}.pdf"
+
+    @property
+    def has_cover(self):
+        return bool(self.cover_webp and self.cover_fallback and self.cover_width)
+
+
+@receiver(post_delete, sender=AnnualReport, dispatch_uid="reports.delete_report_files")
+def _delete_report_files(sender, instance, **kwargs):
+    """A deleted report's PDF and covers go once the deletion commits (also in bulk)."""
+    delete_report_files_on_commit(instance)
 
 
 class InterviewQuerySet(models.QuerySet):
@@ -134,7 +192,9 @@ class Interview(models.Model):
     url = models.URLField(
         _("Link zum Interview"),
         blank=True,
-        help_text=_("Leer lassen, solange der Link nicht bekannt ist: die Seite zeigt dann einen Hinweis."),
+        help_text=_(
+            "Leer lassen, solange der Link nicht bekannt ist: die Seite zeigt dann einen Hinweis."
+        ),
     )
     published = models.BooleanField(_("veröffentlicht"), default=False)
     position = models.PositiveIntegerField(_("Position"), default=0)
