@@ -11,6 +11,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 
+from clusterspace.templatetags.i18n_tags import marked
 from projects.months import format_span
 
 register = template.Library()
@@ -150,7 +151,7 @@ def role_holder(role):
     else:
         name = format_html('<a href="{}">{}</a>', role.person.get_absolute_url(), role.holder_name)
     if role.affiliation_as_listed:
-        return format_html("{} ({})", name, role.affiliation_as_listed)
+        return format_html("{} ({})", name, marked(role, "affiliation_as_listed"))
     return conditional_escape(name)
 
 
