@@ -26,7 +26,7 @@ from projects.images import RenditionSpec, render
 from .validators import corrupt, inspect_pdf
 
 PDF_FOLDER = "jahresberichte"
-COVER_FOLDER = "jahresberichte/titelbilder"
+COVER_FOLDER = "titelbilder"
 
 # The cover as the report list and the project page show it: 150 CSS pixels wide (at
 # most 240 high), drawn at twice that for sharp screens. Templates take the <img> size

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from projects.models import Project
 from reports.models import AnnualReport
 from reports.placeholders import render_placeholder_pdf
+from reports.processing import process_report_file
 
 
 class Command(BaseCommand):
@@ -36,15 +37,17 @@ class Command(BaseCommand):
         reports = AnnualReport.objects.filter(is_placeholder=True).select_related("series")
         for report in reports:
             name = report.file.name
-            if not name or default_storage.exists(name):
+            if not name:
                 continue
-            series_title = report.series.title_de or report.series.title
-            data = render_placeholder_pdf(f"{series_title} {report.year}")
-            saved = default_storage.save(name, ContentFile(data))
-            # update(), not save(): the report's "last change" stays that of its content.
-            AnnualReport.objects.filter(pk=report.pk).update(
-                file=saved, file_size=len(data), page_count=1
-            )
-            self.stdout.write(f"  {saved}")
-            written += 1
+            if not default_storage.exists(name):
+                series_title = report.series.title_de or report.series.title
+                data = render_placeholder_pdf(f"{series_title} {report.year}")
+                report.file.name = default_storage.save(name, ContentFile(data))
+                self.stdout.write(f"  {report.file.name}")
+                written += 1
+            elif report.has_cover:
+                continue
+            # Size, page count and cover picture, saved with update(): the report's "last
+            # change" stays that of its content.
+            process_report_file(report)
         return written
