@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test setup messages lint format clean
+.PHONY: run serve test setup messages lint format clean
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -19,6 +19,33 @@ run: setup
 
 test: setup
 	DJANGO_DEBUG=1 $(PY) -m pytest
+
+# The production stack on this machine: DEBUG off, gunicorn (gunicorn.conf.py), static
+# files collected and served by WhiteNoise. Nothing terminates TLS here, so unless the
+# environment says otherwise: SSL redirect and secure cookies off, hosts 127.0.0.1 and
+# localhost, and a secret key generated once into var/secret_key (not in git).
+# In production set the variables instead (.env.example, docs/deployment.md).
+SECRET_KEY_FILE := var/secret_key
+SERVE_ENV = DJANGO_DEBUG=0 PORT=$(PORT) \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
+	DJANGO_SECRET_KEY_FILE="$${DJANGO_SECRET_KEY_FILE:-$(SECRET_KEY_FILE)}"
+
+serve: setup
+	@if [ -z "$$DJANGO_SECRET_KEY$$DJANGO_SECRET_KEY_FILE" ] && [ ! -s $(SECRET_KEY_FILE) ]; then \
+	  mkdir -p $(dir $(SECRET_KEY_FILE)) && \
+	  (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE)) && \
+	  echo "make serve: generated a secret key in $(SECRET_KEY_FILE)"; fi
+	@echo "make serve: DEBUG off. No TLS on this machine, so for local use:" \
+	  "DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	  "DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} (behind a TLS proxy: both 1)."
+	@echo "make serve: migrate, collectstatic, load_archive"
+	@$(SERVE_ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	@$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(SERVE_ENV) $(PY) manage.py load_archive
+	@echo "make serve: gunicorn on http://$${HOST:-127.0.0.1}:$(PORT)/"
+	@exec env $(SERVE_ENV) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 setup: $(STAMP) messages
 

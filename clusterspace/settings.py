@@ -355,4 +355,12 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
 
 # What backup_archive saves and restore_archive loads besides the uploads: app labels or
 # app_label.model, dumped with natural keys for content types and permissions.
-BACKUP_MODELS = ["auth.group", "auth.user", "projects", "people", "reports", "admin.logentry"]
+BACKUP_MODELS = [
+    "auth.group",
+    "auth.user",
+    "clusterspace",
+    "projects",
+    "people",
+    "reports",
+    "admin.logentry",
+]

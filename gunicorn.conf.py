@@ -1,0 +1,55 @@
+"""gunicorn's settings for clusterspace: `gunicorn -c gunicorn.conf.py clusterspace.wsgi`.
+
+Read from the environment (see .env.example):
+HOST (default 127.0.0.1; 0.0.0.0 when the proxy runs on another machine), PORT (8000),
+WEB_CONCURRENCY (workers; default 2 * CPU cores + 1), GUNICORN_TIMEOUT (seconds, 30),
+FORWARDED_ALLOW_IPS (gunicorn's own: the proxies whose X-Forwarded-* it trusts).
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SystemExit(f"{name}: expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise SystemExit(f"{name}: expected a positive number, got {number}")
+    return number
+
+
+wsgi_app = "clusterspace.wsgi:application"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
+
+# Synchronous workers: pages are rendered from the database in milliseconds; uploads and
+# downloads go through the proxy, which buffers slow clients.
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so that a slow leak never grows large.
+max_requests = 1000
+max_requests_jitter = 100
+
+# Load the application once in the master: a wrong setting stops the start at once,
+# with its message, instead of every worker failing in turn.
+preload_app = True
+
+# Logs on stdout/stderr, for systemd's journal or the container's log.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The client as the proxy saw it (X-Forwarded-For) after the proxy's own address.
+access_log_format = (
+    '%(h)s %({x-forwarded-for}i)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+)
+
+# gunicorn 25+ opens a control socket at one fixed path in the user's home folder; two
+# instances on one machine would share it, and service users often have no home. Workers
+# are managed with signals (systemd's reload sends HUP) instead.
+control_socket_disable = True
