@@ -3,6 +3,7 @@
 Read from the environment (see .env.example):
 HOST (default 127.0.0.1; 0.0.0.0 when the proxy runs on another machine), PORT (8000),
 WEB_CONCURRENCY (workers; default 2 * CPU cores + 1), GUNICORN_TIMEOUT (seconds, 30),
+GUNICORN_MAX_REQUESTS (requests before a worker is recycled, 50,000),
 FORWARDED_ALLOW_IPS (gunicorn's own: the proxies whose X-Forwarded-* it trusts).
 """
 
@@ -32,9 +33,11 @@ workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so that a slow leak never grows large.
-max_requests = 1000
-max_requests_jitter = 100
+# Recycle workers now and then, so that a slow leak never grows large. Not too often: a
+# new worker starts with an empty page cache (local memory) and cold templates, and at a
+# few thousand requests a second 1,000 requests would recycle each worker every second.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 50_000)
+max_requests_jitter = max_requests // 10
 
 # Load the application once in the master: a wrong setting stops the start at once,
 # with its message, instead of every worker failing in turn.
