@@ -313,3 +313,38 @@ def test_admin_logo_upload_without_alt_text_is_refused(admin_client, organisatio
     assert (organisation.logo_width, organisation.logo_height) == (240, 80)
     assert open_stored(organisation.logo_webp.name).size == (480, 160)
     assert organisation.logo_alt == "Logo der Behörde für Wirtschaft"
+
+
+# --- On the site ------------------------------------------------------------------------
+
+
+def test_person_page_shows_the_photo_or_only_the_name(client, archive):
+    person = Person.objects.public().first()
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert person.full_name in html
+    assert '<picture class="portrait">' not in html
+
+    person.photo = upload("portrait.jpg", image_bytes("JPEG", size=(640, 800)))
+    person.save()
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert f'<source srcset="{person.photo_webp.url}" type="image/webp">' in html
+    assert (
+        f'<img src="{person.photo_fallback.url}" width="160" height="200" '
+        f'alt="Porträt von {person.full_name}">'
+    ) in html
+
+
+def test_organisation_page_shows_the_logo_with_its_alt_text_or_only_the_name(client, archive):
+    organisation = Organisation.objects.with_public_projects().first()
+    html = client.get(organisation.get_absolute_url()).content.decode()
+    assert '<picture class="logo">' not in html  # no logo files exist: the name as text
+
+    organisation.logo = upload("logo.png", image_bytes("PNG", mode="RGBA", size=(480, 192)))
+    organisation.logo_alt_de = "Logo der Organisation"
+    organisation.save()
+    html = client.get(organisation.get_absolute_url()).content.decode()
+    assert '<picture class="logo">' in html
+    assert (
+        f'<img src="{organisation.logo_fallback.url}" width="240" height="96" '
+        'alt="Logo der Organisation">'
+    ) in html

@@ -402,3 +402,42 @@ def test_admin_change_page_shows_the_cover_and_links_the_download(admin_client, 
     assert 'width="150" height="212"' in html
     assert f'href="{report.get_download_url()}"' in html
     assert 'accept="application/pdf,.pdf"' in html
+
+
+# --- On the site ----------------------------------------------------------------------
+
+
+def test_report_list_and_project_page_show_cover_and_metadata(client, archive, series):
+    from projects.models import Project
+
+    report = upload_report(series, pdf_bytes(pages=48), published=True)
+    project = Project.objects.filter(published=True).first()
+    report.projects.add(project)
+    picture = (
+        f'<picture class="report-cover"><source srcset="{report.cover_webp.url}" '
+        f'type="image/webp"><img src="{report.cover_fallback.url}" width="150" height="212" '
+        'alt="" loading="lazy" decoding="async"></picture>'
+    )
+    for url in (reverse("reports:list"), project.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert picture in html, url
+        assert "(PDF, 48 Seiten, " in html
+    # The cover itself is served to visitors.
+    response = client.get(report.cover_webp.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"RIFF"
+
+
+def test_a_report_without_cover_shows_the_text_link_only(client, series):
+    AnnualReport.objects.create(
+        series=series,
+        year=2021,
+        file="jahresberichte/x.pdf",
+        page_count=1,
+        file_size=2048,
+        published=True,
+    )
+    html = client.get(reverse("reports:list")).content.decode()
+    assert "Jahresbericht Hamburger Cluster 2021" in html
+    assert "(PDF, 1 Seite, 2,0\xa0KB)" in html
+    assert "<picture" not in html
