@@ -348,3 +348,21 @@ def test_organisation_page_shows_the_logo_with_its_alt_text_or_only_the_name(cli
         f'<img src="{organisation.logo_fallback.url}" width="240" height="96" '
         'alt="Logo der Organisation">'
     ) in html
+
+
+def test_render_pictures_draws_the_renditions_again(
+    person, media_root, capsys, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    person.photo = upload("a.jpg", image_bytes("JPEG", size=(640, 800)))
+    person.save()
+    old = [person.photo_webp.name, person.photo_fallback.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("render_pictures")
+    person.refresh_from_db()
+    assert person.has_photo and [person.photo_webp.name, person.photo_fallback.name] != old
+    assert sorted(files_under(media_root)) == sorted(
+        [person.photo.name, person.photo_webp.name, person.photo_fallback.name]
+    )
+    assert "Neu gezeichnet: 1." in capsys.readouterr().out

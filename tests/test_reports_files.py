@@ -441,3 +441,22 @@ def test_a_report_without_cover_shows_the_text_link_only(client, series):
     assert "Jahresbericht Hamburger Cluster 2021" in html
     assert "(PDF, 1 Seite, 2,0\xa0KB)" in html
     assert "<picture" not in html
+
+
+def test_render_pictures_draws_missing_covers_and_reports_broken_files(series, media_root, capsys):
+    from django.core.management import call_command
+
+    name = default_storage.save(f"jahresberichte/{STEM}.pdf", ContentFile(pdf_bytes(pages=2)))
+    without_cover = AnnualReport.objects.create(series=series, year=2022, file=name)
+    AnnualReport.objects.create(series=series, year=2021, file="jahresberichte/fehlt.pdf")
+    call_command("render_pictures", "--missing")
+    without_cover.refresh_from_db()
+    assert without_cover.has_cover and without_cover.page_count == 2
+    captured = capsys.readouterr()
+    assert "Neu gezeichnet: 1." in captured.out
+    assert "Jahresbericht Hamburger Cluster 2021: Datei nicht lesbar" in captured.err
+
+    covers = cover_files(without_cover)
+    call_command("render_pictures", "--missing")  # nothing missing any more
+    without_cover.refresh_from_db()
+    assert cover_files(without_cover) == covers
