@@ -1,3 +1,4 @@
+from functools import wraps
 from urllib.parse import quote
 
 from django.conf import settings
@@ -114,7 +115,27 @@ class _FileRange:
         self.file.close()
 
 
+def _without_page_csp(view):
+    """Send the PDF without the pages' Content-Security-Policy.
+
+    That policy is written for HTML; on a PDF, Chrome applies it to the viewer it
+    builds around the file, which then cannot lay itself out (inline styles blocked,
+    Chromium issue 271452). django-csp leaves a response marked ``_csp_exempt`` alone;
+    error pages (404) are HTML and keep the policy.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.get("Content-Type") == "application/pdf":
+            response._csp_exempt = True
+        return response
+
+    return wrapped
+
+
 @require_safe
+@_without_page_csp
 def download(request, series, year):
     """The report's PDF at a stable address per language.
 

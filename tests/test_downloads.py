@@ -63,6 +63,9 @@ def test_the_whole_file_with_its_headers(client, report, url):
         f"inline; filename=\"{FILENAME}\"; filename*=UTF-8''{FILENAME}"
     )
     assert response["Cache-Control"] == "public, max-age=3600"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    # The pages' policy would break Chrome's PDF viewer; HTML error pages keep it.
+    assert "Content-Security-Policy" not in response
     assert body(response) == PDF
 
 
@@ -231,6 +234,7 @@ def test_an_unpublished_report_is_a_404_for_visitors(client, report, url):
     response = client.get(url)
     assert response.status_code == 404
     assert "text/html" in response["Content-Type"]
+    assert "Content-Security-Policy" in response
 
 
 def test_editors_can_fetch_an_unpublished_report_privately(admin_client, report, url):
