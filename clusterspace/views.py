@@ -73,10 +73,18 @@ def media_file_response(request, name, *, content_type=None, filename=None, max_
 
 @require_safe
 def media(request, path):
-    """Uploaded pictures under MEDIA_URL, from MEDIA_ROOT; 404 for anything else."""
+    """Uploaded pictures under MEDIA_URL, from MEDIA_ROOT; 404 for anything else.
+
+    Serves the renditions the pages link (portraits, logos, report covers); report PDFs
+    only through the reports' download view, which checks that the report is published.
+    """
     name = posixpath.normpath(path).lstrip("/")
     if name != path or name.startswith(".") or "/." in name:
         raise Http404
     if posixpath.splitext(name)[1].lower() not in MEDIA_VIEW_EXTENSIONS:
+        raise Http404
+    # Uploaded originals (folder/original/…) are the masters of the renditions the pages
+    # show; only editors open them (the admin links them), visitors get the renditions.
+    if "original" in name.split("/")[:-1] and not request.user.is_staff:
         raise Http404
     return media_file_response(request, name, max_age=MEDIA_MAX_AGE)

@@ -364,5 +364,14 @@ def test_media_view_hands_over_to_nginx_with_x_accel_redirect(client, picture, s
     assert client.get("/media/personen/fehlt.png").status_code == 404
 
 
+@pytest.mark.django_db
+def test_uploaded_originals_are_for_editors_only(client, admin_client, media_root):
+    original = media_root / "personen" / "original" / "portrait.png"
+    original.parent.mkdir(parents=True)
+    original.write_bytes(PNG)
+    assert client.get("/media/personen/original/portrait.png").status_code == 404
+    assert admin_client.get("/media/personen/original/portrait.png").status_code == 200
+
+
 def test_media_view_rejects_writes(client, picture):
     assert client.post("/media/personen/portrait.png").status_code == 405
