@@ -366,3 +366,15 @@ def test_render_pictures_draws_the_renditions_again(
         [person.photo.name, person.photo_webp.name, person.photo_fallback.name]
     )
     assert "Neu gezeichnet: 1." in capsys.readouterr().out
+
+
+def test_a_colour_profile_is_applied_and_dropped():
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = image_bytes("JPEG", icc_profile=profile)
+    assert Image.open(io.BytesIO(data)).info.get("icc_profile")
+    image = load_image(upload("profil.jpg", data))
+    rendition = render(image, RenditionSpec(width=160, height=200))
+    for encoded in (rendition.webp, rendition.fallback):
+        assert "icc_profile" not in Image.open(io.BytesIO(encoded)).info

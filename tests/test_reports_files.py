@@ -460,3 +460,13 @@ def test_render_pictures_draws_missing_covers_and_reports_broken_files(series, m
     call_command("render_pictures", "--missing")  # nothing missing any more
     without_cover.refresh_from_db()
     assert cover_files(without_cover) == covers
+
+
+def test_process_report_file_refuses_a_stored_file_that_is_no_pdf(series, media_root):
+    name = default_storage.save("jahresberichte/kaputt.pdf", ContentFile(b"<html></html>" * 20))
+    report = AnnualReport.objects.create(series=series, year=2022, file=name)
+    with pytest.raises(ValidationError):
+        processing.process_report_file(report)
+    report.refresh_from_db()
+    assert not report.has_cover
+    assert files_under(media_root) == [name]
