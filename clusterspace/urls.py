@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from clusterspace import site_urls
 from clusterspace import views as site_views
 
 admin.site.site_header = _("Projektarchiv der Professur für Organisationstheorie")
@@ -16,8 +17,12 @@ urlpatterns = i18n_patterns(
     path("", include("projects.urls")),
     path(_("personen/"), include("people.urls")),
     path(_("jahresberichte/"), include("reports.urls")),
+    path("", include("clusterspace.site_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
+
+# Outside the language prefix: sitemap.xml and robots.txt for search engines.
+urlpatterns += site_urls.root_urlpatterns
 
 # Outside the language prefix: the proxy's health check and the uploaded pictures (with
 # DJANGO_MEDIA_STORAGE=s3 the storage hands out its own URLs instead).

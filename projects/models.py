@@ -51,6 +51,26 @@ class OrganisationQuerySet(models.QuerySet):
             Q(fundings__project__published=True) | Q(partner_projects__published=True)
         ).distinct()
 
+    def for_index(self):
+        """The organisations index: each organisation of a published project, with its
+        fundings of published projects (``public_fundings``, newest project first) and the
+        published projects it is a partner in (``public_partner_projects``), in three queries.
+        """
+        return self.with_public_projects().prefetch_related(
+            Prefetch(
+                "fundings",
+                queryset=Funding.objects.filter(project__published=True)
+                .select_related("project")
+                .order_by("-project__start_year", "-project__start_month", "kind"),
+                to_attr="public_fundings",
+            ),
+            Prefetch(
+                "partner_projects",
+                queryset=Project.objects.published(),
+                to_attr="public_partner_projects",
+            ),
+        )
+
 
 class Organisation(models.Model):
     """A funder, commissioning body or partner organisation."""

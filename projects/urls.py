@@ -7,7 +7,9 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="index"),
+    path(_("projekte/"), views.ProjectFilterView.as_view(), name="list"),
     path(_("projekte/<slug:slug>/"), views.ProjectDetailView.as_view(), name="detail"),
+    path(_("organisationen/"), views.OrganisationListView.as_view(), name="organisations"),
     path(
         _("organisationen/<slug:slug>/"),
         views.OrganisationDetailView.as_view(),

@@ -1,6 +1,9 @@
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
+from .filters import ProjectFilterForm, filter_choices
+from .history import name_history
 from .models import Organisation, Project
 
 
@@ -12,6 +15,31 @@ class ProjectListView(ListView):
 
     def get_queryset(self):
         return Project.objects.visible_to(self.request.user).for_listing()
+
+
+class ProjectFilterView(TemplateView):
+    """All projects with filters (status, funder, person, year) in the URL; GET only.
+
+    A value that names nothing is ignored with a note. Five queries: the choices (three),
+    the page of projects and their funders.
+    """
+
+    template_name = "projects/project_filter.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        form = ProjectFilterForm(self.request.GET, **filter_choices())
+        projects = form.apply(Project.objects.published().for_listing())
+        page = Paginator(projects, self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            form=form,
+            page_obj=page,
+            projects=page.object_list,
+            filters_active=form.summary(),
+            filters_ignored=form.ignored(),
+            status_links=form.status_links(),
+            **kwargs,
+        )
 
 
 class ProjectDetailView(DetailView):
@@ -31,10 +59,33 @@ class OrganisationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         visible = Project.objects.visible_to(self.request.user)
-        return super().get_context_data(
-            fundings=self.object.fundings.filter(project__in=visible)
+        fundings = list(
+            self.object.fundings.filter(project__in=visible)
             .select_related("project")
-            .order_by("-project__start_year", "-project__start_month"),
+            .order_by("-project__start_year", "-project__start_month")
+        )
+        return super().get_context_data(
+            fundings=fundings,
+            name_history=name_history(fundings),
             partner_projects=visible.filter(partners=self.object),
             **kwargs,
         )
+
+
+class OrganisationListView(ListView):
+    """Funders, commissioning bodies and partners of the published projects."""
+
+    template_name = "projects/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_queryset(self):
+        return Organisation.objects.for_index()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisations = context["organisations"]
+        context["funders"] = [org for org in organisations if org.public_fundings]
+        context["partners"] = [
+            org for org in organisations if not org.public_fundings and org.public_partner_projects
+        ]
+        return context

@@ -104,7 +104,8 @@ def test_session_cookie_is_secure_httponly_and_samesite_in_production(tmp_path):
 
 INLINE = [
     (
-        re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>"),
+        # JSON and JSON-LD blocks are data that browsers never run: CSP does not apply.
+        re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>"),
         "inline script",
     ),
     (re.compile(r"<style[\s>]"), "style element"),

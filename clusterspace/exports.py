@@ -1,0 +1,292 @@
+"""The public archive as open data: one JSON document and one CSV file per table.
+
+Both carry the same facts, in both languages (``…_de``, ``…_en``; empty English fields
+are ``null`` in JSON and empty in CSV): projects with their funders, roles, reports,
+interviews and links; organisations; people; annual reports. Only published entries and
+what the pages show: no research notes (``editor_notes``), no unpublished project,
+report or interview, no person who appears only on unpublished projects.
+
+Everything is read in a fixed number of queries, however large the archive.
+"""
+
+import csv
+import io
+
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from people.models import Person
+from projects.models import Organisation, Project
+from reports.models import AnnualReport
+
+from .models import OpenDataLicence
+
+LANGUAGES = ("de", "en")
+
+
+def _both(obj, name):
+    """{"de": …, "en": …} of a translated field; an empty translation is ``None``."""
+    return {language: getattr(obj, f"{name}_{language}") or None for language in LANGUAGES}
+
+
+def _urls(request, obj, method="get_absolute_url"):
+    urls = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            urls[language] = request.build_absolute_uri(getattr(obj, method)())
+    return urls
+
+
+def _month(month):
+    return month.isoformat() if month else None
+
+
+class Archive:
+    """Everything public, loaded once; ``as_json()`` and ``tables()`` present it."""
+
+    # Each CSV table and its columns, in order.
+    TABLES = {
+        "projekte": (
+            "slug", "code", "acronym", "title_de", "title_en", "subtitle_de", "subtitle_en",
+            "start", "end", "status", "predecessor", "url_de", "url_en",
+            "description_de", "description_en",
+        ),
+        "foerderungen": (
+            "project", "organisation", "kind", "name_as_listed_de", "name_as_listed_en",
+            "short_name_as_listed_de", "short_name_as_listed_en", "eu_programme",
+        ),
+        "rollen": (
+            "project", "kind_de", "kind_en", "person", "name_as_listed", "is_former",
+            "affiliation_as_listed_de", "affiliation_as_listed_en",
+        ),
+        "personen": (
+            "slug", "title_before", "given_name", "family_name", "title_after",
+            "affiliation_de", "affiliation_en", "group", "url_de", "url_en",
+        ),
+        "organisationen": (
+            "slug", "name_de", "name_en", "short_name_de", "short_name_en", "website",
+            "crossref_funder_id", "ror_id", "url_de", "url_en",
+        ),
+        "jahresberichte": (
+            "series", "year", "title_de", "title_en", "projects", "pdf", "is_placeholder",
+            "url_de", "url_en",
+        ),
+        "interviews": (
+            "project", "title_de", "title_en", "headline_de", "headline_en", "teaser_de",
+            "teaser_en", "interviewer", "interviewees", "url",
+        ),
+    }  # fmt: skip
+
+    def __init__(self, request):
+        self.request = request
+        self.licence = OpenDataLicence.current()
+        self.projects = list(Project.objects.published().for_detail())
+        self.organisations = list(Organisation.objects.with_public_projects().order_by("name"))
+        self.people = list(Person.objects.public().order_by("family_name", "given_name"))
+        self.reports = list(AnnualReport.objects.published().for_listing())
+
+    # -- rows, shared by JSON and CSV ---------------------------------------------------
+
+    def project_row(self, project):
+        urls = _urls(self.request, project)
+        return {
+            "slug": project.slug,
+            "code": project.code or None,
+            "acronym": project.acronym or None,
+            "title_de": project.title_de,
+            "title_en": project.title_en or None,
+            "subtitle_de": project.subtitle_de or None,
+            "subtitle_en": project.subtitle_en or None,
+            "start": _month(project.start),
+            "end": _month(project.end),
+            "status": project.status.value,
+            "predecessor": project.predecessor.slug
+            if project.predecessor and project.predecessor.published
+            else None,
+            "url_de": urls["de"],
+            "url_en": urls["en"],
+            "description_de": project.description_de,
+            "description_en": project.description_en or None,
+        }
+
+    def funding_rows(self, project):
+        return [
+            {
+                "project": project.slug,
+                "organisation": funding.organisation.slug,
+                "kind": funding.kind,
+                "name_as_listed_de": funding.name_as_listed_de,
+                "name_as_listed_en": funding.name_as_listed_en or None,
+                "short_name_as_listed_de": funding.short_name_as_listed_de or None,
+                "short_name_as_listed_en": funding.short_name_as_listed_en or None,
+                "eu_programme": funding.eu_programme or None,
+            }
+            for funding in project.fundings.all()
+        ]
+
+    def role_rows(self, project):
+        return [
+            {
+                "project": project.slug,
+                "kind_de": role.kind.name_de,
+                "kind_en": role.kind.name_en or None,
+                "person": role.person.slug if role.person else None,
+                "name_as_listed": role.holder_name,
+                "is_former": role.is_former,
+                "affiliation_as_listed_de": role.affiliation_as_listed_de or None,
+                "affiliation_as_listed_en": role.affiliation_as_listed_en or None,
+            }
+            for role in project.roles.all()
+        ]
+
+    def interview_rows(self, project):
+        return [
+            {
+                "project": project.slug,
+                "title_de": interview.title_de,
+                "title_en": interview.title_en or None,
+                "headline_de": interview.headline_de or None,
+                "headline_en": interview.headline_en or None,
+                "teaser_de": interview.teaser_de or None,
+                "teaser_en": interview.teaser_en or None,
+                "interviewer": interview.interviewer.slug if interview.interviewer else None,
+                "interviewees": [person.slug for person in interview.interviewees.all()],
+                "url": interview.url or None,
+            }
+            for interview in project.interviews.all()
+        ]
+
+    def link_rows(self, project):
+        return [
+            {"label_de": link.label_de, "label_en": link.label_en or None, "url": link.url}
+            for link in project.links.all()
+        ]
+
+    def person_row(self, person):
+        urls = _urls(self.request, person)
+        return {
+            "slug": person.slug,
+            "title_before": person.title_before or None,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "title_after": person.title_after or None,
+            "affiliation_de": person.affiliation_de or None,
+            "affiliation_en": person.affiliation_en or None,
+            "group": person.group,
+            "url_de": urls["de"],
+            "url_en": urls["en"],
+        }
+
+    def organisation_row(self, organisation):
+        urls = _urls(self.request, organisation)
+        return {
+            "slug": organisation.slug,
+            "name_de": organisation.name_de,
+            "name_en": organisation.name_en or None,
+            "short_name_de": organisation.short_name_de or None,
+            "short_name_en": organisation.short_name_en or None,
+            "website": organisation.website or None,
+            "crossref_funder_id": organisation.crossref_funder_id or None,
+            "ror_id": organisation.ror_id or None,
+            "url_de": urls["de"],
+            "url_en": urls["en"],
+        }
+
+    def report_row(self, report):
+        urls = _urls(self.request, report)
+        titles = {}
+        for language in LANGUAGES:
+            series = getattr(report.series, f"title_{language}") or report.series.title_de
+            titles[language] = f"{series} {report.year}"
+        with translation.override("de"):
+            pdf = self.request.build_absolute_uri(report.get_download_url())
+        return {
+            "series": report.series.slug,
+            "year": report.year,
+            "title_de": titles["de"],
+            "title_en": titles["en"],
+            "projects": [project.slug for project in report.projects.all()],
+            "pdf": pdf,
+            "is_placeholder": report.is_placeholder,
+            "url_de": urls["de"],
+            "url_en": urls["en"],
+        }
+
+    # -- presentations ----------------------------------------------------------------------
+
+    def metadata(self):
+        with translation.override("de"):
+            home_de = self.request.build_absolute_uri(reverse("projects:index"))
+        return {
+            "title": "Projektarchiv der Professur für Organisationstheorie, "
+            "Helmut-Schmidt-Universität Hamburg",
+            "source": home_de,
+            "generated": timezone.now().isoformat(timespec="seconds"),
+            "licence": {
+                "name": self.licence.name,
+                "url": self.licence.url,
+                "attribution_de": self.licence.attribution_de or None,
+                "attribution_en": self.licence.attribution_en or None,
+            },
+        }
+
+    def as_json(self):
+        projects = []
+        for project in self.projects:
+            row = self.project_row(project)
+            row["fundings"] = self.funding_rows(project)
+            row["partners"] = [organisation.slug for organisation in project.partners.all()]
+            row["roles"] = self.role_rows(project)
+            row["reports"] = [
+                {"series": report.series.slug, "year": report.year}
+                for report in project.reports.all()
+            ]
+            row["interviews"] = self.interview_rows(project)
+            row["links"] = self.link_rows(project)
+            projects.append(row)
+        return {
+            **self.metadata(),
+            "projects": projects,
+            "organisations": [self.organisation_row(org) for org in self.organisations],
+            "people": [self.person_row(person) for person in self.people],
+            "reports": [self.report_row(report) for report in self.reports],
+        }
+
+    def table(self, name):
+        """One table as a list of flat rows (lists joined with spaces)."""
+        if name == "projekte":
+            rows = [self.project_row(project) for project in self.projects]
+        elif name == "foerderungen":
+            rows = [row for project in self.projects for row in self.funding_rows(project)]
+        elif name == "rollen":
+            rows = [row for project in self.projects for row in self.role_rows(project)]
+        elif name == "interviews":
+            rows = [row for project in self.projects for row in self.interview_rows(project)]
+        elif name == "personen":
+            rows = [self.person_row(person) for person in self.people]
+        elif name == "organisationen":
+            rows = [self.organisation_row(org) for org in self.organisations]
+        elif name == "jahresberichte":
+            rows = [self.report_row(report) for report in self.reports]
+        else:
+            raise KeyError(name)
+        for row in rows:
+            for key, value in row.items():
+                if isinstance(value, list):
+                    row[key] = " ".join(value)
+        return rows
+
+
+def csv_text(columns, rows):
+    """Rows as CSV (RFC 4180: comma, CRLF, a header line); booleans as true/false."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                key: ("true" if value else "false") if isinstance(value, bool) else value
+                for key, value in row.items()
+            }
+        )
+    return buffer.getvalue()

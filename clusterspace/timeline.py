@@ -1,0 +1,221 @@
+"""The overview's timeline: every published project as a bar, month by month, as SVG.
+
+Drawn on the server from the projects' data, so a new project appears by itself. The
+current month is a dashed line ("heute"); ongoing projects are drawn in a stronger colour
+and say "laufend" in their label, so the state does not rest on colour alone. A lineage
+(``Project.predecessor``) is an arrow from the end of one bar to the start of the next.
+
+The SVG is an image (``role="img"`` with a title and description); the same facts are in
+the text alternative next to it, a list with links (``templates/includes/_timeline.html``).
+Colours are presentation attributes, not inline styles, so a strict Content Security
+Policy does not block them; ``static/css/site.css`` may override them by class.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from projects.months import YearMonth, format_span
+
+MONTH_WIDTH = 6  # px per month
+LABEL_HEIGHT = 16
+BAR_HEIGHT = 14
+ROW_GAP = 12
+AXIS_HEIGHT = 28
+MARGIN = 8
+TODAY_LABEL_HEIGHT = 14
+
+COLOUR_BAR = "#5b6f86"
+COLOUR_ONGOING = "#b3261e"
+COLOUR_GRID = "#d5d9de"
+COLOUR_TEXT = "#1d2329"
+COLOUR_LINEAGE = "#6b7280"
+
+
+@dataclass
+class Row:
+    project: object
+    start: YearMonth
+    end: YearMonth  # the last month drawn: the end, or this month for an open end
+    ongoing: bool
+    label: str
+    duration: str
+    predecessor: object  # the published predecessor drawn in this timeline, or None
+    y: int = 0
+
+
+def _label(project):
+    return f"{project.code} · {project.title}" if project.code else project.title
+
+
+def _short(text, limit):
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def build_rows(projects, today=None):
+    """The timeline's rows, oldest project first; only published projects."""
+    today = today or YearMonth.today()
+    projects = [project for project in projects if project.published]
+    by_id = {project.pk: project for project in projects}
+    rows = []
+    for project in sorted(projects, key=lambda p: (p.start, p.end or today, p.pk)):
+        end = project.end or max(today, project.start)
+        rows.append(
+            Row(
+                project=project,
+                start=project.start,
+                end=end,
+                ongoing=project.start <= today and (project.end is None or project.end >= today),
+                label=_label(project),
+                duration=format_span(project.start, project.end),
+                predecessor=by_id.get(project.predecessor_id),
+            )
+        )
+    return rows
+
+
+def _x(month, first):
+    return MARGIN + (month.index - first.index) * MONTH_WIDTH
+
+
+def render_svg(rows, today=None):
+    """The timeline as an SVG element (safe HTML), or "" when there is nothing to draw."""
+    if not rows:
+        return ""
+    today = today or YearMonth.today()
+    first = YearMonth(min(row.start for row in rows).year, 1)
+    last_year = max(max(row.end for row in rows).year, today.year)
+    last = YearMonth(last_year, 12)
+    months = last.index - first.index + 1
+    width = 2 * MARGIN + months * MONTH_WIDTH
+    row_height = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
+    height = AXIS_HEIGHT + len(rows) * row_height + MARGIN + TODAY_LABEL_HEIGHT
+    years = last.year - first.year + 1
+    label_every = 1 if years <= 20 else 5
+
+    parts = []
+    # Years: a grid line at each January, labelled above.
+    for year in range(first.year, last.year + 1):
+        x = _x(YearMonth(year, 1), first)
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>',
+                x,
+                AXIS_HEIGHT - 6,
+                x,
+                height - TODAY_LABEL_HEIGHT,
+                COLOUR_GRID,
+            )
+        )
+        if (year - first.year) % label_every == 0:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
+                    x + 3,
+                    AXIS_HEIGHT - 10,
+                    COLOUR_TEXT,
+                    year,
+                )
+            )
+    # Today: a dashed line through all rows.
+    if first <= today <= last:
+        x = _x(today, first) + MONTH_WIDTH // 2
+        parts.append(
+            format_html(
+                '<g class="timeline__today"><line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" '
+                'stroke-width="1.5" stroke-dasharray="4 3"/>'
+                '<text x="{}" y="{}" font-size="11" fill="{}" text-anchor="end">{}</text></g>',
+                x,
+                AXIS_HEIGHT - 4,
+                x,
+                height - TODAY_LABEL_HEIGHT,
+                COLOUR_ONGOING,
+                x - 3,
+                height - 3,
+                COLOUR_ONGOING,
+                _("heute"),
+            )
+        )
+    # Bars, with their labels above; labels of bars in the right half end at the bar's end.
+    for index, row in enumerate(rows):
+        row.y = AXIS_HEIGHT + index * row_height
+        x1 = _x(row.start, first)
+        x2 = _x(row.end, first) + MONTH_WIDTH
+        bar_y = row.y + LABEL_HEIGHT
+        colour = COLOUR_ONGOING if row.ongoing else COLOUR_BAR
+        label = _short(row.label, 90)
+        if row.ongoing:
+            label = f"{label} ({_('laufend')})"
+        right_half = x1 > width / 2
+        parts.append(
+            format_html(
+                '<g class="timeline__project{}">'
+                '<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}"/>'
+                '<text x="{}" y="{}" font-size="12" fill="{}"{}>{}</text></g>',
+                " timeline__project--ongoing" if row.ongoing else "",
+                x1,
+                bar_y,
+                max(x2 - x1, MONTH_WIDTH),
+                BAR_HEIGHT,
+                colour,
+                x2 if right_half else x1,
+                bar_y - 4,
+                COLOUR_TEXT,
+                mark_safe(' text-anchor="end"') if right_half else "",
+                label,
+            )
+        )
+    # Lineage: from below the predecessor's bar, down and right into the successor's start.
+    by_pk = {row.project.pk: row for row in rows}
+    for row in rows:
+        if row.predecessor is None:
+            continue
+        before = by_pk[row.predecessor.pk]
+        x_from = _x(before.end, first) + MONTH_WIDTH
+        x_to = _x(row.start, first)
+        x_start = min(x_from, x_to) - 8
+        parts.append(
+            format_html(
+                '<path class="timeline__lineage" d="M{} {} V{} H{}" fill="none" '
+                'stroke="{}" stroke-width="1.5" marker-end="url(#timeline-arrow)"/>',
+                x_start,
+                before.y + LABEL_HEIGHT + BAR_HEIGHT,
+                row.y + LABEL_HEIGHT + BAR_HEIGHT // 2,
+                x_to - 1,
+                COLOUR_LINEAGE,
+            )
+        )
+
+    defs = format_html(
+        '<defs><marker id="timeline-arrow" viewBox="0 0 6 6" refX="5" refY="3" '
+        'markerWidth="6" markerHeight="6" orient="auto-start-reverse">'
+        '<path d="M0 0 L6 3 L0 6 z" fill="{}"/></marker></defs>',
+        COLOUR_LINEAGE,
+    )
+    title = _("Zeitleiste der Projekte")
+    description = _(
+        "%(count)d Projekte von %(first)s bis %(last)s, je Projekt ein Balken über seine "
+        "Laufzeit; Pfeile verbinden Vorgänger und Nachfolger."
+    ) % {"count": len(rows), "first": first.year, "last": last.year}
+    return format_html(
+        '<svg class="timeline__svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
+        'width="{}" height="{}" role="img" aria-labelledby="timeline-title timeline-desc" '
+        'font-family="inherit">'
+        '<title id="timeline-title">{}</title><desc id="timeline-desc">{}</desc>{}{}</svg>',
+        width,
+        height,
+        width,
+        height,
+        title,
+        description,
+        defs,
+        format_html_join("", "{}", ((part,) for part in parts)),
+    )
+
+
+def timeline(projects, today=None):
+    """What ``includes/_timeline.html`` shows: the SVG and its rows for the text alternative."""
+    rows = build_rows(projects, today)
+    return {"svg": render_svg(rows, today), "rows": rows}

@@ -1,0 +1,107 @@
+"""Time the site-wide search over an archive of 1,000 projects.
+
+    DJANGO_DEBUG=1 .venv/bin/python scripts/bench_search.py [--projects 1000] [--runs 5]
+
+Builds a throwaway test database (Django's test-database creation: in memory for SQLite,
+a separate ``test_…`` database for PostgreSQL when DATABASE_URL names one), loads the
+archive and adds generated projects, each with a funder, three people, a report and an
+interview (``tests/factories.populate``) and a description of realistic length, then
+times the search page for a few queries. The database is removed afterwards. A
+measurement, not a test: the times depend on the machine.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterspace.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from clusterspace.search import Query, search  # noqa: E402
+from projects.models import Project  # noqa: E402
+from tests.factories import populate  # noqa: E402
+
+QUERIES = ["Cluster", "Foerderer", "Straße", "Wissensmanagement Netzwerk", "Nachname512", "xyz"]
+
+DESCRIPTION_DE = (
+    "Das Projekt untersucht, wie Unternehmen, Hochschulen und Verbände in den Hamburger "
+    "Clustern zusammenarbeiten und voneinander lernen. Im Mittelpunkt stehen "
+    "Clusterbrücken zwischen Luftfahrt, Logistik, Maritimer Wirtschaft und Life Sciences, "
+    "die Erschließung neuer Felder und Akteure sowie das Wissensmanagement in Netzwerken. "
+)
+DESCRIPTION_EN = (
+    "The project studies how companies, universities and associations in Hamburg's "
+    "clusters cooperate and learn from one another: bridges between aviation, logistics, "
+    "the maritime economy and life sciences, new fields and actors, knowledge management. "
+)
+
+
+def build(count):
+    call_command("loaddata", "archive", verbosity=0)
+    populate(count)
+    projects = list(Project.objects.filter(slug__startswith="testprojekt-"))
+    for project in projects:
+        n = project.pk
+        project.description_de = (DESCRIPTION_DE * 4) + f"Förderer Nr. {n} an der Straße {n}."
+        project.description_en = (DESCRIPTION_EN * 4) + f"Funder no. {n}."
+        project.subtitle_de = f"Teilprojekt {n} im Verbund"
+    Project.objects.bulk_update(projects, ["description_de", "description_en", "subtitle_de"])
+
+
+def measure(runs):
+    client = Client(HTTP_HOST="localhost")
+    url = reverse("site:search")
+    print(f"{'query':<30} {'hits':>6} {'search ms':>10} {'page ms':>9}")
+    for text in QUERIES:
+        search_times, page_times, hits = [], [], 0
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = search(Query.parse(text), "de")
+            result[:20]  # the first page's results, highlighted, as the page shows them
+            search_times.append((time.perf_counter() - start) * 1000)
+            hits = len(result)
+            start = time.perf_counter()
+            response = client.get(url, {"q": text})
+            page_times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, response.status_code
+        print(
+            f"{text:<30} {hits:>6} {statistics.median(search_times):>10.1f} "
+            f"{statistics.median(page_times):>9.1f}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        start = time.perf_counter()
+        build(args.projects)
+        print(
+            f"{connection.vendor}: {Project.objects.published().count()} published projects "
+            f"(built in {time.perf_counter() - start:.1f} s); median of {args.runs} runs"
+        )
+        measure(args.runs)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
