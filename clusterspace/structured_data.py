@@ -52,16 +52,21 @@ def chair(request):
     }
 
 
-def organisation(request, org, name=None):
-    """An organisation, with its identifiers: Crossref Funder ID and ROR."""
+def organisation(request, org, *names_as_listed):
+    """An organisation, with its identifiers (Crossref Funder ID, ROR) and, as alternate
+    names, its short name and the names a project lists it under."""
     data = {
         "@type": "Organization",
         "@id": _absolute(request, org.get_absolute_url()) + "#organisation",
-        "name": name or org.name,
+        "name": org.name,
         "url": _absolute(request, org.get_absolute_url()),
     }
-    if org.short_name:
-        data["alternateName"] = org.short_name
+    alternate = []
+    for name in (org.short_name, *names_as_listed):
+        if name and name != org.name and name not in alternate:
+            alternate.append(name)
+    if alternate:
+        data["alternateName"] = alternate
     same_as = [url for url in (org.website, org.ror_id, org.crossref_url) if url]
     if same_as:
         data["sameAs"] = same_as
@@ -129,7 +134,12 @@ def project(request, item):
     fundings = list(item.fundings.all())
     if fundings:
         data["funder"] = [
-            organisation(request, funding.organisation, funding.name_as_listed)
+            organisation(
+                request,
+                funding.organisation,
+                funding.name_as_listed,
+                funding.short_name_as_listed,
+            )
             for funding in fundings
         ]
         data["funding"] = [
