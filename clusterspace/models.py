@@ -1,6 +1,7 @@
 """The site's own settings that editors change in the admin."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_LICENCE_NAME = "CC BY 4.0"
@@ -46,3 +47,24 @@ class OpenDataLicence(models.Model):
     def current(cls):
         """The saved licence, or the default one (unsaved) when none has been saved yet."""
         return cls.objects.order_by("pk").first() or cls()
+
+
+class ContentVersion(models.Model):
+    """One row: how often, and when last, the public content changed.
+
+    Raised by every save, deletion and many-to-many change in ``projects``, ``people``,
+    ``reports`` and ``clusterspace`` (``clusterspace.cache``); the page cache and the
+    pages' ETag and Last-Modified are keyed on it, so a change shows on the next request
+    on every worker of every app server.
+    """
+
+    # Bookkeeping, never shown to editors or visitors: the names stay untranslated.
+    version = models.PositiveBigIntegerField("Version", default=0)
+    changed_at = models.DateTimeField("Letzte Änderung", default=timezone.now)
+
+    class Meta:
+        verbose_name = "Inhaltsstand"
+        verbose_name_plural = "Inhaltsstände"
+
+    def __str__(self):
+        return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

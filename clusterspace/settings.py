@@ -103,6 +103,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page or a 304 for an anonymous visitor is answered before anything
+    # else runs, with the headers the whole stack gave it (clusterspace.cache).
+    "clusterspace.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clusterspace.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -144,6 +147,8 @@ def _database():
     config = _read("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
     engine = config.get("ENGINE", "")
     if engine == "django.db.backends.sqlite3" and config.get("NAME"):
+        # Keep the connection for a minute: opening one costs more than a cached page.
+        config["CONN_MAX_AGE"] = _read("DATABASE_CONN_MAX_AGE", env.int, 60)
         # Several gunicorn workers write to one file: wait for locks instead of failing,
         # take the write lock at the start of a transaction, let readers go on (WAL).
         config.setdefault("OPTIONS", {}).update(
@@ -167,7 +172,30 @@ def _database():
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": _read("CACHE_URL", env.cache_url, "locmemcache://clusterspace")}
+
+def _cache():
+    """CACHE_URL: local memory per process by default; shared by several app servers with
+    redis://host:6379/0 (pip install redis) or pymemcache://host:11211 (pip install pymemcache).
+    """
+    config = _read("CACHE_URL", env.cache_url, "locmemcache://clusterspace?max_entries=2000")
+    if env.str("CACHE_URL", default="").startswith("pymemcache://"):
+        # django-environ maps this scheme to the pylibmc backend; pymemcache's is meant.
+        config["BACKEND"] = "django.core.cache.backends.memcached.PyMemcacheCache"
+    return config
+
+
+CACHES = {"default": _cache()}
+
+# The page cache (clusterspace.cache): rendered pages for anonymous visitors, keyed on the
+# content version in the database; on by default in production, off with DEBUG on.
+PAGE_CACHE = _read("DJANGO_PAGE_CACHE", _bool, not DEBUG)
+PAGE_CACHE_ALIAS = "default"
+# Seconds an entry may stay (entries of older content versions are never read again).
+PAGE_CACHE_TIMEOUT = _read("DJANGO_PAGE_CACHE_TIMEOUT", env.int, 60 * 60 * 24)
+# What else keys the cached pages: by default a digest of the templates, code, translations
+# and static manifest, so a deployment starts afresh even with a shared cache; may be set
+# to the deployed version instead.
+PAGE_CACHE_RELEASE = _read("DJANGO_PAGE_CACHE_RELEASE", env.str, "")
 
 # django-axes throttles the admin's login: after AXES_FAILURE_LIMIT failed attempts for one
 # user name from one address, that pair is locked out for AXES_COOLOFF_TIME. Its database
