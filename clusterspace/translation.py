@@ -2,9 +2,14 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import OpenDataLicence
+from .models import OpenDataLicence, Page
 
 
 @register(OpenDataLicence)
 class OpenDataLicenceTranslationOptions(TranslationOptions):
     fields = ("attribution",)
+
+
+@register(Page)
+class PageTranslationOptions(TranslationOptions):
+    fields = ("title", "body")
