@@ -126,7 +126,7 @@ def report_files_saved(report, save_kwargs):
         yield
         return
     if update_fields is not None:
-        save_kwargs["update_fields"] = {*update_fields, *PROCESSED_FIELDS}
+        save_kwargs["update_fields"] = {*update_fields, *PROCESSED_FIELDS, "is_placeholder"}
     storage = report.file.storage
     old = stored_names(report, FILE_FIELDS)
     with file_changes(report, FILE_FIELDS, storage) as changes:
@@ -135,6 +135,9 @@ def report_files_saved(report, save_kwargs):
         upload.seek(0)
         report.file = changes.write(PDF_FOLDER, report.file_stem, "pdf", upload)
         _apply(report, prepared, changes)
+        # An uploaded file is the real report: it replaces the placeholder, so the page
+        # stops calling it one without the editor having to untick the box.
+        report.is_placeholder = False
         changes.release(*old.values())
         yield
 

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.utils import translation
 from django.utils.http import http_date
 
@@ -43,7 +45,13 @@ def body(response):
     try:
         return b"".join(response.streaming_content) if response.streaming else response.content
     finally:
-        response.close()
+        # close() sends request_finished, whose close_old_connections would close the
+        # test's database connection inside its transaction (PostgreSQL notices, SQLite not).
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
 
 
 # --- 200 --------------------------------------------------------------------------------

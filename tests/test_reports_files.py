@@ -470,3 +470,22 @@ def test_process_report_file_refuses_a_stored_file_that_is_no_pdf(series, media_
     report.refresh_from_db()
     assert not report.has_cover
     assert files_under(media_root) == [name]
+
+
+def test_uploading_the_real_report_ends_the_placeholder(admin_client, series, media_root):
+    report = AnnualReport.objects.create(
+        series=series, year=2022, file="jahresberichte/platzhalter.pdf", is_placeholder=True
+    )
+    url = reverse("admin:reports_annualreport_change", args=[report.pk])
+    data = {
+        "series": series.pk,
+        "year": 2022,
+        "editor_notes": "",
+        "published": "on",
+        "is_placeholder": "on",
+        "file": pdf_upload(pdf_bytes(pages=4)),
+    }
+    assert admin_client.post(url, data).status_code == 302
+    report.refresh_from_db()
+    assert not report.is_placeholder
+    assert report.page_count == 4
