@@ -7,7 +7,6 @@ feed in its head. Only published entries appear; the newest change comes first.
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from projects.models import Project
@@ -33,9 +32,6 @@ class ArchiveFeed(Feed):
 
     def author_name(self):
         return _("Professur für Organisationstheorie")
-
-    def language(self):
-        return get_language()
 
     def items(self):
         projects = Project.objects.published().order_by("-updated_at")[:MAX_ITEMS]

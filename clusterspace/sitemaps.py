@@ -5,6 +5,7 @@ x-default. Only published projects and reports, people named on them and the
 organisations of published projects appear; filtered lists and search results do not.
 """
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -17,6 +18,17 @@ class BilingualSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Django's x-default drops the language prefix ("/projekte/…"), which this site
+        does not serve; the pages' own hreflang links name the German page instead, and
+        so does the sitemap."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            alternates = {alt["lang_code"]: alt for alt in url.get("alternates", [])}
+            if "x-default" in alternates and settings.LANGUAGE_CODE in alternates:
+                alternates["x-default"]["location"] = alternates[settings.LANGUAGE_CODE]["location"]
+        return urls
 
 
 class PageSitemap(BilingualSitemap):

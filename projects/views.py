@@ -20,8 +20,8 @@ class ProjectListView(ListView):
 class ProjectFilterView(TemplateView):
     """All projects with filters (status, funder, person, year) in the URL; GET only.
 
-    A value that names nothing is ignored with a note. Five queries: the choices (three),
-    the page of projects and their funders.
+    A value that names nothing is ignored with a note. Six queries: the choices (three),
+    the count, the page of projects and their funders.
     """
 
     template_name = "projects/project_filter.html"

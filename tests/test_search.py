@@ -115,7 +115,9 @@ def test_umlauts_case_and_compound_parts_match(german_project, text):
 
 
 def test_plain_spelling_in_the_text_is_found_by_the_umlaut(db):
-    person = Person.objects.create(given_name="Jens", family_name="Muehlberg", slug="jens-muehlberg")
+    person = Person.objects.create(
+        given_name="Jens", family_name="Muehlberg", slug="jens-muehlberg"
+    )
     project = make_project(2)
     project.roles.create(person=person, kind=_role_kind())
     for text in ("Mühlberg", "Muhlberg", "muehlberg"):

@@ -1,0 +1,66 @@
+"""Funders and partners: the index, identifiers, and a funder's name history."""
+
+import pytest
+from django.urls import reverse
+
+from projects.history import name_history
+from projects.models import Funding, Organisation, Project
+
+from .factories import populate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_index_lists_funders_with_projects_and_identifiers(client, archive):
+    html = client.get(reverse("projects:organisations")).content.decode()
+    assert html.count("<h1") == 1
+    for slug in ("efre", "bwi", "bmbf"):
+        assert Organisation.objects.get(slug=slug).get_absolute_url() in html
+    assert "https://doi.org/10.13039/501100002347" in html  # BMBF's Crossref Funder ID
+    assert "https://ror.org/04pz7b180" in html  # BMBF's ROR
+
+
+def test_index_leaves_out_organisations_without_public_projects(client, archive):
+    lonely = Organisation.objects.create(name="Stiftung ohne Projekte", slug="stiftung")
+    html = client.get(reverse("projects:organisations")).content.decode()
+    assert lonely.get_absolute_url() not in html
+    Project.objects.filter(code__in=["P01", "P02"]).update(published=False)
+    html = client.get(reverse("projects:organisations")).content.decode()
+    assert Organisation.objects.get(slug="bmbf").get_absolute_url() not in html
+
+
+def test_name_history_follows_the_projects_periods(archive):
+    fundings = Funding.objects.filter(organisation__slug="bwi").select_related("project")
+    history = name_history(fundings)
+    assert [(entry.short_name, [p.code for p in entry.projects]) for entry in history] == [
+        ("BWVI", ["P03"]),
+        ("BWI", ["P04"]),
+        ("BWI", [""]),
+    ]
+    assert history[0].name.startswith("Behörde für Wirtschaft, Verkehr und Innovation")
+    assert history[-1].name.startswith("Behörde für Wirtschaft und Innovation")
+    assert str(history[0].start) == "November 2016"
+
+
+def test_organisation_page_shows_the_name_history(client, archive):
+    html = client.get(Organisation.objects.get(slug="bwi").get_absolute_url()).content.decode()
+    assert "Namen in den Projekten" in html
+    assert "Verkehr und Innovation der Freien und Hansestadt Hamburg (BWVI)</th>" in html
+    # One name only: no history.
+    html = client.get(Organisation.objects.get(slug="efre").get_absolute_url()).content.decode()
+    assert "Namen in den Projekten" not in html
+
+
+def test_name_history_leaves_out_unpublished_projects(client, archive):
+    Project.objects.filter(code="P03").update(published=False)
+    html = client.get(Organisation.objects.get(slug="bwi").get_absolute_url()).content.decode()
+    assert "Namen in den Projekten" in html  # P04 and the Cross-Cluster Space still differ
+    assert "Innovation der Freien und Hansestadt Hamburg (BWVI)</th>" not in html
+
+
+@pytest.mark.parametrize("size", [5, 100])
+def test_index_query_count_is_fixed(client, django_assert_num_queries, size):
+    populate(size)
+    with django_assert_num_queries(3):
+        response = client.get(reverse("projects:organisations"))
+    assert response.status_code == 200
