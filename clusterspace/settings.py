@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "reversion",
     "clusterspace",
     "projects",
     "people",
@@ -393,4 +394,7 @@ BACKUP_MODELS = [
     "people",
     "reports",
     "admin.logentry",
+    # The version history (django-reversion), so a restore keeps what editors can undo.
+    "reversion",
 ]
+FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional: Django 6 assumes https for bare URLs

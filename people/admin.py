@@ -1,10 +1,15 @@
+import reversion
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationTabularInline
 
-from projects.admin import ProjectAdmin, image_preview
+from projects.admin import ProjectAdmin, VersionedTranslationAdmin, image_preview
 
 from .models import Person, Role, RoleKind
+
+# After modeltranslation added the language fields (see projects.admin).
+for model in (Person, RoleKind, Role):
+    reversion.register(model)
 
 
 class RoleInline(TranslationTabularInline):
@@ -39,8 +44,15 @@ class PersonRoleInline(TranslationTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(TabbedTranslationAdmin):
-    list_display = ("family_name", "given_name", "title_before", "title_after", "group", "role_count")
+class PersonAdmin(VersionedTranslationAdmin):
+    list_display = (
+        "family_name",
+        "given_name",
+        "title_before",
+        "title_after",
+        "group",
+        "role_count",
+    )
     list_display_links = ("family_name", "given_name")
     list_filter = ("group", "roles__kind")
     search_fields = ("given_name", "family_name", "title_before", "title_after", "affiliation")
@@ -74,7 +86,7 @@ class PersonAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(RoleKind)
-class RoleKindAdmin(TabbedTranslationAdmin):
+class RoleKindAdmin(VersionedTranslationAdmin):
     list_display = ("name", "position")
     list_editable = ("position",)
     search_fields = ("name",)
@@ -82,7 +94,7 @@ class RoleKindAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(TabbedTranslationAdmin):
+class RoleAdmin(VersionedTranslationAdmin):
     list_display = ("holder_display", "kind", "project", "is_former")
     list_filter = ("kind", "is_former", "project")
     search_fields = ("person__given_name", "person__family_name", "project__title", "kind__name")

@@ -21,7 +21,7 @@ PHOTO = ImageSlot("photo", "personen", RenditionSpec(width=160, height=200, fall
 
 
 def join_name(title_before, given_name, family_name, title_after):
-    """"Dipl.-Päd. Julia Alrutz, M.Sc." as the source writes names."""
+    """ "Dipl.-Päd. Julia Alrutz, M.Sc." as the source writes names."""
     name = " ".join(part for part in (title_before, given_name, family_name) if part)
     return f"{name}, {title_after}" if title_after else name
 
@@ -82,9 +82,7 @@ class Person(models.Model):
         ),
     )
     photo_webp = models.FileField(_("Foto (WebP)"), max_length=255, blank=True, editable=False)
-    photo_fallback = models.FileField(
-        _("Foto (JPEG)"), max_length=255, blank=True, editable=False
-    )
+    photo_fallback = models.FileField(_("Foto (JPEG)"), max_length=255, blank=True, editable=False)
     photo_width = models.PositiveSmallIntegerField(
         _("Foto: Breite (CSS-Pixel)"), null=True, blank=True, editable=False
     )
@@ -182,7 +180,9 @@ class Role(models.Model):
         help_text=_("Leer lassen für eine unbesetzte oder ungenannte Stelle (N.N.)."),
     )
     is_former = models.BooleanField(
-        _("ehemals"), default=False, help_text=_("Frühere Inhaberin oder früherer Inhaber der Rolle.")
+        _("ehemals"),
+        default=False,
+        help_text=_("Frühere Inhaberin oder früherer Inhaber der Rolle."),
     )
     title_before_as_listed = models.CharField(
         _("Titel vor dem Namen, wie genannt"),

@@ -4,10 +4,12 @@
 ``ProjectAdmin`` in their own admin modules, so that this app never imports them.
 """
 
+import reversion
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from reversion.admin import VersionAdmin
 
 from .models import Funding, Organisation, Project, ProjectLink
 
@@ -23,6 +25,23 @@ def image_preview(obj, field):
         getattr(obj, f"{field}_width"),
         getattr(obj, f"{field}_height"),
     )
+
+
+# Versioned models are registered here, not in models.py: reversion records the fields a
+# model has when it is registered, and only now has modeltranslation added title_de,
+# title_en …  A project's version holds its inline rows, so restoring it restores them;
+# ``roles`` and ``interviews`` are the reverse relations that people and reports add.
+reversion.register(Project, follow=("fundings", "links", "roles", "interviews"))
+for model in (Organisation, Funding, ProjectLink):
+    reversion.register(model)
+
+
+class VersionedTranslationAdmin(VersionAdmin, TabbedTranslationAdmin):
+    """Translated fields as tabs, and every save kept as a version editors can restore.
+
+    The content apps' admins share it: "Änderungsgeschichte" shows who changed what and
+    when; "Gelöschte … wiederherstellen" brings back a deleted entry with its inline rows.
+    """
 
 
 class FundingInline(TranslationTabularInline):
@@ -46,7 +65,7 @@ class ProjectLinkInline(TranslationTabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TabbedTranslationAdmin):
+class ProjectAdmin(VersionedTranslationAdmin):
     list_display = ("title", "code", "duration_display", "status_display", "published", "position")
     list_display_links = ("title",)
     list_editable = ("published", "position")
@@ -78,7 +97,7 @@ class ProjectAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TabbedTranslationAdmin):
+class OrganisationAdmin(VersionedTranslationAdmin):
     list_display = ("name", "short_name", "crossref_funder_id", "ror_id", "website")
     search_fields = ("name", "short_name", "crossref_funder_id", "ror_id")
     prepopulated_fields = {"slug": ("short_name",)}

@@ -248,9 +248,7 @@ class Project(models.Model):
         _("Beschreibung"), help_text=_("Absätze durch eine Leerzeile trennen.")
     )
     start_year = models.PositiveSmallIntegerField(_("Beginn (Jahr)"), validators=YEAR_VALIDATORS)
-    start_month = models.PositiveSmallIntegerField(
-        _("Beginn (Monat)"), validators=MONTH_VALIDATORS
-    )
+    start_month = models.PositiveSmallIntegerField(_("Beginn (Monat)"), validators=MONTH_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(
         _("Ende (Jahr)"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
@@ -272,7 +270,9 @@ class Project(models.Model):
         verbose_name=_("Partnerorganisationen"),
     )
     published = models.BooleanField(
-        _("veröffentlicht"), default=False, help_text=_("Nur veröffentlichte Projekte sind öffentlich sichtbar.")
+        _("veröffentlicht"),
+        default=False,
+        help_text=_("Nur veröffentlichte Projekte sind öffentlich sichtbar."),
     )
     position = models.PositiveIntegerField(
         _("Position"), default=0, help_text=_("Reihenfolge in der Liste; kleinere Zahlen zuerst.")
@@ -357,10 +357,12 @@ class Project(models.Model):
         from django.core.exceptions import ValidationError
 
         if (self.end_year is None) != (self.end_month is None):
-            raise ValidationError(_("Bitte beim Ende Jahr und Monat angeben oder beide leer lassen."))
-        if self.end_year is not None and self.start_year and self.start_month:
-            if (self.end_year, self.end_month) < (self.start_year, self.start_month):
-                raise ValidationError({"end_year": _("Das Ende liegt vor dem Beginn.")})
+            raise ValidationError(
+                _("Bitte beim Ende Jahr und Monat angeben oder beide leer lassen.")
+            )
+        has_both_ends = self.end_year is not None and self.start_year and self.start_month
+        if has_both_ends and (self.end_year, self.end_month) < (self.start_year, self.start_month):
+            raise ValidationError({"end_year": _("Das Ende liegt vor dem Beginn.")})
 
 
 class Funding(models.Model):

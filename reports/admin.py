@@ -1,3 +1,4 @@
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
@@ -5,13 +6,18 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TranslationStackedInline
+from reversion.admin import VersionAdmin
 
-from projects.admin import ProjectAdmin
+from projects.admin import ProjectAdmin, VersionedTranslationAdmin
 
 from .models import AnnualReport, Interview, ReportSeries
 from .processing import process_report_file
 from .validators import max_upload_bytes
+
+# After modeltranslation added the language fields (see projects.admin).
+for model in (ReportSeries, AnnualReport, Interview):
+    reversion.register(model)
 
 
 class ReportInline(admin.TabularInline):
@@ -35,7 +41,7 @@ ProjectAdmin.inlines = [*ProjectAdmin.inlines, ReportInline, InterviewInline]
 
 
 @admin.register(ReportSeries)
-class ReportSeriesAdmin(TabbedTranslationAdmin):
+class ReportSeriesAdmin(VersionedTranslationAdmin):
     list_display = ("title", "slug")
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
@@ -70,7 +76,7 @@ class ReportFileWidget(AdminFileWidget):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
+class AnnualReportAdmin(VersionAdmin):
     list_display = (
         "__str__",
         "year",
@@ -156,7 +162,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interview)
-class InterviewAdmin(TabbedTranslationAdmin):
+class InterviewAdmin(VersionedTranslationAdmin):
     list_display = ("title", "project", "interviewer", "published")
     list_filter = ("published", "project")
     list_select_related = ("project", "interviewer")

@@ -7,9 +7,15 @@ from django.urls import reverse
 from people.models import Person
 from projects.models import Project
 
+from .admin_forms import change_form_data
+
 pytestmark = pytest.mark.django_db
 
-MODELS = [model for model in admin.site._registry if model._meta.app_label in {"projects", "people", "reports"}]
+MODELS = [
+    model
+    for model in admin.site._registry
+    if model._meta.app_label in {"projects", "people", "reports"}
+]
 
 
 def admin_url(model, view, *args):
@@ -52,19 +58,11 @@ def test_deleting_a_referenced_person_is_refused_with_a_message(admin_client, ar
 
 def test_end_before_start_is_a_form_error_not_a_500(admin_client, archive):
     project = Project.objects.get(code="P04")
-    response = admin_client.get(admin_url(Project, "change", project.pk))
-    form = response.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update({"start_year": 2023, "start_month": 4, "end_year": 2022, "end_month": 1})
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[f"{formset.formset.prefix}-{name}"] = management[name].value()
-        for index, inline_form in enumerate(formset.formset.forms):
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                data[f"{formset.formset.prefix}-{index}-{name}"] = "" if value is None else value
-    response = admin_client.post(admin_url(Project, "change", project.pk), data)
+    url = admin_url(Project, "change", project.pk)
+    data = change_form_data(
+        admin_client.get(url), start_year=2023, start_month=4, end_year=2022, end_month=1
+    )
+    response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "Das Ende liegt vor dem Beginn." in response.content.decode()
     project.refresh_from_db()
