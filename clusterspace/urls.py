@@ -18,6 +18,7 @@ urlpatterns = i18n_patterns(
     path(_("personen/"), include("people.urls")),
     path(_("jahresberichte/"), include("reports.urls")),
     path("", include("clusterspace.site_urls")),
+    path("", include("clusterspace.page_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

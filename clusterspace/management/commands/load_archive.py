@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from clusterspace.models import Page
 from projects.models import Project
 from reports.models import AnnualReport
 from reports.placeholders import render_placeholder_pdf
@@ -13,9 +14,9 @@ from reports.processing import process_report_file
 
 class Command(BaseCommand):
     help = (
-        "Lädt das Archiv (Fixture „archive“) in eine Datenbank ohne Projekte und erzeugt "
-        "fehlende Platzhalter-PDFs der Jahresberichte. Eine Datenbank mit Inhalt bleibt "
-        "unverändert."
+        "Lädt das Archiv (Fixture „archive“) in eine Datenbank ohne Projekte, die "
+        "Pflichtseiten (Fixture „pages“) in eine ohne Pflichtseiten, und erzeugt fehlende "
+        "Platzhalter-PDFs der Jahresberichte. Vorhandene Inhalte bleiben unverändert."
     )
 
     def handle(self, *args, **options):
@@ -26,6 +27,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Archiv geladen: {Project.objects.count()} Projekte.")
             )
+        if Page.objects.exists():
+            self.stdout.write("Pflichtseiten vorhanden: bleiben unverändert.")
+        else:
+            call_command("loaddata", "pages", verbosity=0)
+            self.stdout.write(self.style.SUCCESS(f"Pflichtseiten geladen: {Page.objects.count()}."))
         written = self.write_missing_placeholders()
         if written:
             self.stdout.write(self.style.SUCCESS(f"Platzhalter-PDFs erzeugt: {written}."))

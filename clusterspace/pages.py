@@ -1,0 +1,72 @@
+"""The pages a public body owes its visitors: Impressum, Datenschutzerklärung, Erklärung
+zur Barrierefreiheit and a page in Leichte Sprache (``clusterspace.models.Page``).
+
+Editors write them as plain text; ``render_body`` turns that into HTML with every piece
+of their text escaped, so no markup of theirs ever reaches a page.
+"""
+
+import re
+
+from django.shortcuts import get_object_or_404
+from django.utils.html import format_html, format_html_join, urlize
+from django.utils.safestring import mark_safe
+from django.views.generic import DetailView
+
+from .models import Page
+
+# "[Platzhalter: ... - bitte von der Redaktion ergänzen]", "[Placeholder: ...]": a fact the
+# editors still have to fill in, marked so that nobody takes it for the real thing.
+PLACEHOLDER = re.compile(r"\[(?:Platzhalter|Placeholder):[^\]]*\]")
+
+
+def _inline(text):
+    """One line: placeholders marked, web and e-mail addresses linked, the rest escaped."""
+    parts = []
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        parts.append(urlize(text[position : match.start()], autoescape=True))
+        parts.append(format_html('<mark class="placeholder">{}</mark>', match.group(0)))
+        position = match.end()
+    parts.append(urlize(text[position:], autoescape=True))
+    # Safe: urlize escapes the text around the links it makes (autoescape=True), and
+    # format_html escapes the placeholder.
+    return mark_safe("".join(str(part) for part in parts))
+
+
+def _lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def render_body(text):
+    """A page's text as HTML: paragraphs, "## " headings (h2) and "- " lists."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        lines = _lines(block)
+        if not lines:
+            continue
+        if len(lines) == 1 and lines[0].startswith("## "):
+            blocks.append(format_html("<h2>{}</h2>", _inline(lines[0][3:].strip())))
+        elif all(line.startswith("- ") for line in lines):
+            items = format_html_join("\n", "<li>{}</li>", ((_inline(line[2:]),) for line in lines))
+            blocks.append(format_html("<ul>\n{}\n</ul>", items))
+        else:
+            joined = mark_safe("<br>\n".join(str(_inline(line)) for line in lines))
+            blocks.append(format_html("<p>{}</p>", joined))
+    return mark_safe("\n".join(str(block) for block in blocks))
+
+
+class PageView(DetailView):
+    """One page by its kind; editors also see it unpublished (with a banner)."""
+
+    kind = None
+    template_name = "pages/page.html"
+    context_object_name = "page"
+
+    def get_object(self, queryset=None):
+        pages = Page.objects.all()
+        if not self.request.user.is_staff:
+            pages = pages.filter(published=True)
+        return get_object_or_404(pages, slug=self.kind)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(body=render_body(self.object.body), **kwargs)
