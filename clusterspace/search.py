@@ -317,6 +317,7 @@ class Document:
     row: dict  # the values read, for snippets and the result's details
     snippet_fields: tuple = ()
     url_args: tuple = ()
+    title_field: str = ""  # the translated field the title comes from
 
     def url(self):
         name, kwargs, anchor = self.url_args
@@ -344,6 +345,13 @@ def _texts(row, name, *, translated=True):
 def _in_language(row, name, language):
     """A translated field's value in ``language``, falling back to German like the pages do."""
     return row.get(f"{name}_{language}") or row.get(f"{name}_de") or ""
+
+
+def _fallback_language(row, name, language):
+    """ "de" when ``_in_language`` fell back to German for ``language``, else ""."""
+    if not name or language == "de" or row.get(f"{name}_{language}"):
+        return ""
+    return "de" if row.get(f"{name}_de") else ""
 
 
 def _translated(*names):
@@ -384,6 +392,7 @@ def project_documents():
                 SearchField("description", 2, _texts(row, "description")),
             ],
             titles={lang: prefix + _in_language(row, "title", lang) for lang in LANGUAGES},
+            title_field="title",
             row=row,
             snippet_fields=("subtitle", "description"),
             url_args=("projects:detail", {"slug": row["slug"]}, ""),
@@ -419,6 +428,7 @@ def organisation_documents():
                 SearchField("description", 2, _texts(row, "description")),
             ],
             titles={lang: _in_language(row, "name", lang) for lang in LANGUAGES},
+            title_field="name",
             row=row,
             snippet_fields=("description",),
             url_args=("projects:organisation", {"slug": row["slug"]}, ""),
@@ -474,6 +484,7 @@ def report_documents():
             pk=row["pk"],
             fields=[SearchField("title", 10, texts)],
             titles=titles,
+            title_field="series__title",
             row=row,
             url_args=("reports:detail", {"series": row["series__slug"], "year": row["year"]}, ""),
         )
@@ -521,6 +532,7 @@ def interview_documents():
                 SearchField("teaser", 3, _texts(row, "teaser")),
             ],
             titles={lang: _in_language(row, "title", lang) for lang in LANGUAGES},
+            title_field="title",
             row=row,
             snippet_fields=("headline", "teaser"),
             url_args=(
@@ -664,32 +676,38 @@ class Result:
     kind: str
     kind_label: str
     title: str  # safe HTML
+    title_language: str  # "de" when the English page shows the German title, else ""
     url: str
     snippet: str  # safe HTML, may be empty
-    snippet_language: str  # set when the snippet is in the other language
+    snippet_language: str  # the snippet's language when it is not the page's, else ""
+    snippet_in_other_language: bool  # the match is only in the other language's text
     details: str  # plain text: a project's duration, an interview's project
     score: float
 
 
 def _snippet(document, query, language):
-    """The passage to show: the first snippet field that matches, preferably in the page's
-    language; when the match is only in the other language's text, that text and its language.
+    """The passage to show, its language if not the page's, and whether it is shown because
+    the match is only in the other language's text.
+
+    The first snippet field that matches, preferably in the page's language (or German,
+    where a translation is missing, as on the pages); else the first that has a text.
     """
+    row = document.row
     fields = {search_field.name: search_field for search_field in document.fields}
     for name in document.snippet_fields:
-        page_text = _in_language(document.row, name, language)
+        page_text = _in_language(row, name, language)
         if page_text and _match_spans(page_text, query.terms):
-            return page_text, ""
+            return page_text, _fallback_language(row, name, language), False
         for text in fields[name].texts:
             if text.language not in ("", language) and any(
                 _match_quality(text, term) for term in query.terms
             ):
-                return text.raw, text.language
+                return text.raw, text.language, True
     for name in document.snippet_fields:
-        page_text = _in_language(document.row, name, language)
+        page_text = _in_language(row, name, language)
         if page_text:
-            return page_text, ""
-    return "", ""
+            return page_text, _fallback_language(row, name, language), False
+    return "", "", False
 
 
 def _details(document, language):
@@ -704,14 +722,16 @@ def _details(document, language):
 
 
 def _result(document, query, score_value, language):
-    snippet, snippet_language = _snippet(document, query, language)
+    snippet, snippet_language, other_language = _snippet(document, query, language)
     return Result(
         kind=document.kind,
         kind_label=KIND_LABELS[document.kind],
         title=highlight(document.titles[language], query.terms),
+        title_language=_fallback_language(document.row, document.title_field, language),
         url=document.url(),
         snippet=highlight(excerpt(snippet, query.terms), query.terms) if snippet else "",
         snippet_language=snippet_language,
+        snippet_in_other_language=other_language,
         details=_details(document, language),
         score=round(score_value, 2),
     )

@@ -144,8 +144,17 @@ def test_english_fields_are_searched_and_results_are_in_the_page_language(german
     assert titles("bridges", "en") == ["Funders of the street"]
     (result,) = results("knowledge", "de")
     # The match is only in the English description: the snippet says so.
-    assert result.snippet_language == "en"
+    assert result.snippet_language == "en" and result.snippet_in_other_language
     assert "<mark>knowledge</mark>" in str(result.snippet)
+
+
+def test_german_fallbacks_on_english_pages_are_marked(db):
+    make_project(1, title_de="Nur deutsch: Clusterbrücken", title_en="", slug="nur-deutsch")
+    (result,) = results("Clusterbruecken", "en")
+    assert result.title_language == "de"
+    assert result.snippet_language == "de" and not result.snippet_in_other_language
+    (result,) = results("Clusterbruecken", "de")
+    assert result.title_language == ""
 
 
 def test_title_matches_rank_above_description_matches(db):
