@@ -11,3 +11,10 @@ class ClusterspaceConfig(AppConfig):
 
         # Every change to the content raises the content version (clusterspace.cache).
         connect_signals()
+
+        from django.db.models.signals import post_migrate
+
+        from clusterspace.editors import sync_after_migrate
+
+        # Runs after auth has created the permissions of every app's models.
+        post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="editor_group")
