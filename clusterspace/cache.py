@@ -36,7 +36,6 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.response import ResponseHeaders
@@ -71,11 +70,21 @@ _ALLOWED_VARY = {"cookie", "accept-encoding"}
 
 
 def bump_content_version():
-    """Record a change to the public content: the version goes up, with the time."""
+    """Record a change to the public content: the version goes up, with the time.
+
+    One raw UPDATE (it runs on every save, so it is kept cheap); inside a transaction it
+    becomes visible with the change itself, at the commit.
+    """
     from clusterspace.models import ContentVersion
 
     now = timezone.now()
-    updated = ContentVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now)
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET version = version + 1, changed_at = %s WHERE id = 1",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
+        updated = cursor.rowcount
     if not updated:
         ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
 
