@@ -38,6 +38,7 @@ def in_ci():
     return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
+@pytest.hookimpl(tryfirst=True)  # before "-m 'not browser'" deselects by the marker
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
