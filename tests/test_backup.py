@@ -91,7 +91,8 @@ def test_round_trip_restores_every_page_and_file(filled_archive, media_root, tmp
     call_command("flush", interactive=False, verbosity=0)
     for name in files:
         default_storage.delete(name)
-    assert sum(row_counts().values()) == 0
+    # What migrate itself creates stays: the editors' group.
+    assert {label: n for label, n in row_counts().items() if n} == {"auth.Group": 1}
 
     out = StringIO()
     call_command("restore_archive", str(target), stdout=out)

@@ -12,11 +12,14 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from django.contrib.auth.models import Group
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
+
+from clusterspace.editors import EDITOR_GROUP
 
 from .backup_archive import FORMAT, VERSION, Progress, backup_models
 
@@ -65,6 +68,8 @@ class Command(BaseCommand):
                 if self.verbose:
                     rows = sum(manifest.get("counts", {}).values())
                     self.stdout.write(f"Daten: {rows} Datensätze …")
+                # The migration's editor group makes way for the one in the backup.
+                Group.objects.using(database).filter(name=EDITOR_GROUP).delete()
                 call_command("loaddata", str(data_path), database=database, verbosity=0)
                 files = self.restore_media(tar, len(manifest.get("media", [])))
 
@@ -76,12 +81,18 @@ class Command(BaseCommand):
             )
         )
 
+    @staticmethod
+    def rows_of(model, database):
+        """The rows that make a database "not empty": not what ``migrate`` itself creates."""
+        rows = model._base_manager.using(database)
+        return rows.exclude(name=EDITOR_GROUP) if model is Group else rows
+
     def refuse_non_empty(self, database):
         try:
             filled = {
                 model._meta.label: count
                 for model in backup_models()
-                if (count := model._base_manager.using(database).count())
+                if (count := self.rows_of(model, database).count())
             }
         except DatabaseError as error:
             raise CommandError(
