@@ -563,27 +563,33 @@ def _is_word_end(text, index):
     return index >= len(text) or not text[index].isalnum()
 
 
+def _quality_in(haystack, needle):
+    """1.0 for a whole word, 0.8 for the start of a word, 0.6 inside a word, 0 for none."""
+    index = haystack.find(needle)
+    if index < 0:
+        return 0.0
+    best = 0.6
+    checked = 0
+    while index >= 0 and checked < 5:
+        if _is_word_start(haystack, index):
+            if _is_word_end(haystack, index + len(needle)):
+                return 1.0
+            best = 0.8
+        index = haystack.find(needle, index + 1)
+        checked += 1
+    return best
+
+
 def _match_quality(text, term):
     """How well ``term`` occurs in ``text`` (one field, one language): 0 if not at all.
 
     A whole word counts 1.0, the start of a word 0.8, a part of a word (a compound's
-    second part) 0.6, a stem only 0.4.
+    second part) 0.6, a stem only 0.4. The squashed spelling ("ae" as "a") is looked at
+    only when the folded one does not match.
     """
-    for haystack, needle in ((text.folded, term.folded), (text.squashed, term.squashed)):
-        index = haystack.find(needle)
-        if index < 0:
-            continue
-        best = 0.6
-        checked = 0
-        while index >= 0 and checked < 5:
-            if _is_word_start(haystack, index):
-                whole = _is_word_end(haystack, index + len(needle))
-                best = max(best, 1.0 if whole else 0.8)
-                if whole:
-                    break
-            index = haystack.find(needle, index + 1)
-            checked += 1
-        return best
+    quality = _quality_in(text.folded, term.folded) or _quality_in(text.squashed, term.squashed)
+    if quality:
+        return quality
     if term.stem and (term.stem in text.folded or term.stem_squashed in text.squashed):
         return 0.4
     return 0.0
