@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve test setup messages lint format clean
+.PHONY: run serve bench test setup messages lint format clean
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -46,6 +46,15 @@ serve: setup
 	@$(SERVE_ENV) $(PY) manage.py load_archive
 	@echo "make serve: gunicorn on http://$${HOST:-127.0.0.1}:$(PORT)/"
 	@exec env $(SERVE_ENV) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# The benchmark (scripts/bench.py): the production stack on a copy of the database, with
+# generated data (500 projects) and with the source's five projects, measured with wrk.
+# Prints a table; asserts nothing. BENCH_DURATION=2 for a quick run.
+bench: setup
+	@command -v wrk >/dev/null || { echo "make bench: installing wrk (Debian package)"; \
+	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
+	  { echo "make bench: wrk missing: apt-get install wrk"; exit 1; }
+	$(PY) scripts/bench.py
 
 setup: $(STAMP) messages
 
