@@ -36,11 +36,14 @@ class PersonQuerySet(models.QuerySet):
         ).distinct()
 
     def for_listing(self):
+        """Each person's roles on published projects, the newest project first."""
         return self.prefetch_related(
             Prefetch(
                 "roles",
-                queryset=Role.objects.filter(project__published=True).select_related(
-                    "project", "kind"
+                queryset=Role.objects.filter(project__published=True)
+                .select_related("project", "kind")
+                .order_by(
+                    "-project__start_year", "-project__start_month", "kind__position", "position"
                 ),
             )
         )

@@ -64,3 +64,13 @@ def test_index_query_count_is_fixed(client, django_assert_num_queries, size):
     with django_assert_num_queries(3):
         response = client.get(reverse("projects:organisations"))
     assert response.status_code == 200
+
+
+def test_a_persons_roles_run_from_the_newest_project(client, archive):
+    from people.models import Person
+
+    person = Person.objects.for_listing().get(slug="stephan-duschek")
+    starts = [role.project.start for role in person.roles.all()]
+    assert starts == sorted(starts, reverse=True) and len(starts) == 5
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert html.index("Cross-Cluster Space Hamburg") < html.index("Luftfahrtcluster")
