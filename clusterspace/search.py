@@ -587,7 +587,12 @@ def _match_quality(text, term):
     second part) 0.6, a stem only 0.4. The squashed spelling ("ae" as "a") is looked at
     only when the folded one does not match.
     """
-    quality = _quality_in(text.folded, term.folded) or _quality_in(text.squashed, term.squashed)
+    quality = (
+        _quality_in(text.folded, term.folded)
+        # "Foerderer" typed, "Förderer" written: the squashed term is in the folded text.
+        or _quality_in(text.folded, term.squashed)
+        or _quality_in(text.squashed, term.squashed)
+    )
     if quality:
         return quality
     if term.stem and (term.stem in text.folded or term.stem_squashed in text.squashed):
@@ -836,6 +841,7 @@ def _candidates(documents, query):
     ):
         if all(
             term.folded in in_folded
+            or term.squashed in in_folded
             or term.squashed in in_squashed
             or (term.stem and (term.stem in in_folded or term.stem_squashed in in_squashed))
             for term in query.terms
