@@ -29,6 +29,7 @@ import datetime
 import functools
 import gzip
 import hashlib
+import logging
 import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -46,6 +47,8 @@ try:
     import brotli
 except ImportError:  # pragma: no cover - installed with whitenoise[brotli]
     brotli = None
+
+logger = logging.getLogger(__name__)
 
 # Apps whose models are the public content.
 CONTENT_APPS = {"projects", "people", "reports", "clusterspace"}
@@ -246,7 +249,11 @@ class PageCacheMiddleware:
 
         cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
         encoding = choose_encoding(meta.get("HTTP_ACCEPT_ENCODING", ""))
-        entry = cache.get(f"page:{digest}")
+        try:
+            entry = cache.get(f"page:{digest}")
+        except Exception:  # a shared cache that is down: render instead
+            logger.warning("page cache: reading failed", exc_info=True)
+            entry = None
         if entry is not None:
             if not if_none_match and "HTTP_IF_MODIFIED_SINCE" in meta:
                 since = parse_http_date_safe(meta["HTTP_IF_MODIFIED_SINCE"])
@@ -258,7 +265,10 @@ class PageCacheMiddleware:
         if not self._storable(request, response):
             return response
         entry = self._entry(response, digest, last_modified)
-        cache.set(f"page:{digest}", entry, getattr(settings, "PAGE_CACHE_TIMEOUT", None))
+        try:
+            cache.set(f"page:{digest}", entry, getattr(settings, "PAGE_CACHE_TIMEOUT", None))
+        except Exception:  # down, or the page too large for memcached's items
+            logger.warning("page cache: storing %s failed", request.path, exc_info=True)
         return self._respond(entry, encoding)
 
     # Which requests and responses take part.

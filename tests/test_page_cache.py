@@ -1,7 +1,9 @@
 """The page cache: conditional GET, rendered pages per language, any change seen at once."""
 
 import gzip
+import importlib.util
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -240,10 +242,42 @@ def _fetch(url, headers=None):
         return error.code, error.headers, ""
 
 
+@pytest.fixture(params=["local-memory", "redis"])
+def cache_url(request, tmp_path):
+    """ "" for the default cache (one per process), or a redis:// URL of a Redis server
+    started for the test (skipped without redis-server or the redis package).
+    """
+    if request.param == "local-memory":
+        yield ""
+        return
+    server = shutil.which("redis-server")
+    if server is None or importlib.util.find_spec("redis") is None:
+        pytest.skip("needs redis-server and the redis package")
+    port = _free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", tmp_path],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @pytest.mark.django_db(False)
-def test_a_change_in_one_process_is_seen_by_every_worker_of_another(tmp_path):
-    """gunicorn with two workers and the default cache (local memory, one per process):
-    a change saved by another process shows on the very next request to either worker.
+def test_a_change_in_one_process_is_seen_by_every_worker_of_another(tmp_path, cache_url):
+    """gunicorn with two workers, with the default cache (local memory, one per process)
+    and with a shared one (Redis): a change saved by another process shows on the very
+    next request to either worker.
 
     DEBUG is on only to spare the test collectstatic; the page cache is switched on.
     """
@@ -268,6 +302,8 @@ def test_a_change_in_one_process_is_seen_by_every_worker_of_another(tmp_path):
             "PYTHONWARNINGS": "ignore",
         }
     )
+    if cache_url:
+        env["CACHE_URL"] = cache_url
 
     def django(code):
         result = subprocess.run(
@@ -312,6 +348,10 @@ def test_a_change_in_one_process_is_seen_by_every_worker_of_another(tmp_path):
         assert all("Ein neuer Titel" not in body for _s, _h, body in before)
         old_etag = before[-1][1]["ETag"]
         assert _fetch(url, {"If-None-Match": old_etag})[0] == 304
+        if cache_url:  # the workers share their pages through Redis
+            import redis
+
+            assert redis.Redis.from_url(cache_url).keys("*page:*")
 
         django(
             "from projects.models import Project; "
@@ -355,3 +395,14 @@ def test_a_cached_page_keeps_the_security_headers(client, page_cache, p04):
     ):
         assert header in first, header
         assert second[header] == first[header], header
+
+
+def test_a_cache_that_fails_costs_only_a_render(client, page_cache, p04, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("the shared cache is down")
+
+    monkeypatch.setattr(caches["default"], "get", down)
+    monkeypatch.setattr(caches["default"], "set", down)
+    response = client.get(p04.get_absolute_url())
+    assert response.status_code == 200
+    assert p04.title in response.content.decode()
