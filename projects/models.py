@@ -223,7 +223,8 @@ class ProjectQuerySet(models.QuerySet):
             "partners",
             Prefetch("successors", queryset=Project.objects.published()),
             Prefetch("roles", queryset=role_model.objects.for_project_page()),
-            Prefetch("reports", queryset=report_model.objects.published().for_listing()),
+            # The page names each report, not the report's other projects.
+            Prefetch("reports", queryset=report_model.objects.published().select_related("series")),
             Prefetch("interviews", queryset=interview_model.objects.published().for_listing()),
         )
 
