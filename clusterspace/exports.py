@@ -277,16 +277,24 @@ class Archive:
         return rows
 
 
+# A cell starting with one of these is a formula to spreadsheet programs (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """One cell: booleans as true/false; text that a spreadsheet would run is quoted with '."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def csv_text(columns, rows):
-    """Rows as CSV (RFC 4180: comma, CRLF, a header line); booleans as true/false."""
+    """Rows as CSV (RFC 4180: comma, CRLF, a header line)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                key: ("true" if value else "false") if isinstance(value, bool) else value
-                for key, value in row.items()
-            }
-        )
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return buffer.getvalue()

@@ -84,6 +84,15 @@ def test_csv_rows_are_flat(client, archive):
     assert {row["projects"] for row in reports} >= {"co-learning-space-neue-felder-und-akteure"}
 
 
+def test_a_title_that_looks_like_a_formula_is_not_run_by_spreadsheets(client, archive):
+    project = Project.objects.get(code="P01")
+    project.title_de = '=HYPERLINK("http://example.invalid","klick")'
+    project.save()
+    rows = download_csv(client, "projekte")
+    title = next(row["title_de"] for row in rows if row["code"] == "P01")
+    assert title == "'" + project.title_de
+
+
 def test_unknown_table_is_a_404(client, archive):
     assert client.get(reverse("site:export_csv", args=["geheim"])).status_code == 404
 
