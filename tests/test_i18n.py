@@ -489,3 +489,23 @@ def test_other_content_admins_use_tabs(admin_client, archive, model):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
     page = admin_client.get(url).content.decode()
     assert "mt-field-" in page and "-en" in page
+
+
+def test_fallback_marking_on_the_funders_index_and_statutory_pages(client, archive):
+    from django.core.management import call_command
+
+    from clusterspace.models import Page
+    from projects.models import Organisation
+
+    call_command("loaddata", "pages", verbosity=0)
+    Organisation.objects.filter(slug="bwi").update(name_en="")
+    page = Page.objects.first()
+    Page.objects.filter(pk=page.pk).update(title_en="", body_en="")
+    with translation.override("en"):
+        funders = reverse("projects:organisations")
+        page_url = page.get_absolute_url()
+    name = html.escape(Organisation.objects.get(slug="bwi").name_de, quote=False)
+    assert f'<span lang="de">{name}</span>' in get(client, funders).content.decode()
+    legal = get(client, page_url).content.decode()
+    assert f'<h1><span lang="de">{html.escape(page.title_de, quote=False)}</span></h1>' in legal
+    assert '<div class="prose" lang="de">' in legal
