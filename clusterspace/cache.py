@@ -12,7 +12,8 @@ of every app server sees a change on the very next request, whatever the cache b
   memcached for several app servers) under a key made of the content version, the
   release (templates, code, translations, static manifest), today's date (a project's
   status changes with the month), the scheme, the host, the path (with its language)
-  and the sorted query string; an old version's entries are never read again and expire;
+  and the query string's parameters in sorted order; an old version's entries are
+  never read again and expire;
 * the page is kept as rendered and compressed (gzip, Brotli), each with the complete
   headers the middleware stack gave it, so a hit only picks the variant the browser
   accepts. The middleware comes first in MIDDLEWARE: a hit runs nothing else.
@@ -52,8 +53,6 @@ logger = logging.getLogger(__name__)
 
 # Apps whose models are the public content.
 CONTENT_APPS = {"projects", "people", "reports", "clusterspace"}
-# Query parameters that never change a page: dropped from the key.
-IGNORED_PARAMETERS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref"}
 MAX_QUERY_STRING = 300
 MIN_COMPRESS_BYTES = 200
 # Response headers the middleware sets itself on every answer from the cache.
@@ -206,14 +205,14 @@ def choose_encoding(accept_encoding):
 
 
 def _normalised_query(query_string):
+    """The parameters in a fixed order: "?b=2&a=1" and "?a=1&b=2" are one page.
+
+    None is dropped, not even a tracking parameter: a page that links to itself with
+    its parameters (filters, search) would otherwise hand one visitor's to the next.
+    """
     if not query_string:
         return ""
-    pairs = [
-        (name, value)
-        for name, value in parse_qsl(query_string, keep_blank_values=True)
-        if name not in IGNORED_PARAMETERS and not name.startswith("utm_")
-    ]
-    return urlencode(sorted(pairs))
+    return urlencode(sorted(parse_qsl(query_string, keep_blank_values=True)))
 
 
 class PageCacheMiddleware:
