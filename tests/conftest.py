@@ -23,3 +23,16 @@ def reset_language():
     """A request to an /en/ page activates English; the next test starts in German again."""
     yield
     translation.activate("de")
+
+
+@pytest.fixture
+def series(db):
+    """The archive's report series, for tests that build reports of their own."""
+    from reports.models import ReportSeries
+
+    return ReportSeries.objects.create(
+        title="Jahresbericht Hamburger Cluster",
+        title_de="Jahresbericht Hamburger Cluster",
+        title_en="Annual report Hamburg Cluster",
+        slug="hamburger-cluster",
+    )

@@ -25,8 +25,12 @@ def make_project(n, **fields):
 
 def populate(count):
     """``count`` published projects, each with a funder, three roles, a report and an interview."""
-    kind, _ = RoleKind.objects.get_or_create(slug="bearbeitung-test", defaults={"name": "Bearbeitung"})
-    funder, _ = Organisation.objects.get_or_create(slug="testfoerderer", defaults={"name": "Förderer"})
+    kind, _ = RoleKind.objects.get_or_create(
+        slug="bearbeitung-test", defaults={"name": "Bearbeitung"}
+    )
+    funder, _ = Organisation.objects.get_or_create(
+        slug="testfoerderer", defaults={"name": "Förderer"}
+    )
     for n in range(count):
         project = make_project(n)
         Funding.objects.create(project=project, organisation=funder, name_as_listed="Förderer")

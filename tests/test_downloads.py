@@ -7,7 +7,7 @@ from django.db import close_old_connections
 from django.utils import translation
 from django.utils.http import http_date
 
-from reports.models import AnnualReport, ReportSeries
+from reports.models import AnnualReport
 from reports.views import UNSATISFIABLE, content_disposition, parse_range
 
 from .media_builders import drawn_pdf_bytes, pdf_upload
@@ -16,16 +16,6 @@ pytestmark = pytest.mark.django_db
 
 FILENAME = "jahresbericht-hamburger-cluster-2022.pdf"
 PDF = drawn_pdf_bytes(3)
-
-
-@pytest.fixture
-def series(db):
-    return ReportSeries.objects.create(
-        title="Jahresbericht Hamburger Cluster",
-        title_de="Jahresbericht Hamburger Cluster",
-        title_en="Annual report Hamburg Cluster",
-        slug="hamburger-cluster",
-    )
 
 
 @pytest.fixture

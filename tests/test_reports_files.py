@@ -26,16 +26,6 @@ pytestmark = pytest.mark.django_db
 STEM = "jahresbericht-hamburger-cluster-2022"
 
 
-@pytest.fixture
-def series(db):
-    return ReportSeries.objects.create(
-        title="Jahresbericht Hamburger Cluster",
-        title_de="Jahresbericht Hamburger Cluster",
-        title_en="Annual report Hamburg Cluster",
-        slug="hamburger-cluster",
-    )
-
-
 def upload_report(series, data=None, year=2022, **fields):
     """Create a report the way a form does: full_clean(), then save()."""
     report = AnnualReport(series=series, year=year, file=pdf_upload(data), **fields)
