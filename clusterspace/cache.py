@@ -233,6 +233,9 @@ class PageCacheMiddleware:
         self.excluded = tuple(f"{prefix}{admin}/" for prefix in self.prefixes)
         self.session_cookie = f"{settings.SESSION_COOKIE_NAME}="
         self._day = (None, 0.0, 0.0)  # (date, its midnight, the next midnight) as Unix times
+        if getattr(settings, "PAGE_CACHE", False):
+            # Once, at start (in gunicorn's master with preload_app), not per worker.
+            self.release = compute_release()
 
     def __call__(self, request):
         if not getattr(settings, "PAGE_CACHE", False) or not self._eligible(request):
