@@ -407,3 +407,14 @@ def test_a_cache_that_fails_costs_only_a_render(client, page_cache, p04, monkeyp
     response = client.get(p04.get_absolute_url())
     assert response.status_code == 200
     assert p04.title in response.content.decode()
+
+
+def test_an_unpublished_project_leaves_every_cached_page_at_once(client, page_cache, p04):
+    url = p04.get_absolute_url()
+    overview = reverse("projects:index")
+    assert client.get(url).status_code == 200
+    assert p04.title in client.get(overview).content.decode()
+    p04.published = False
+    p04.save()
+    assert client.get(url).status_code == 404
+    assert p04.title not in client.get(overview).content.decode()
