@@ -75,7 +75,7 @@ def _too_many_pixels(width=None, height=None):
     if width and height:
         return ValidationError(
             _(
-                "Das Bild hat %(width)s × %(height)s Pixel; erlaubt sind höchstens "  # noqa: RUF001
+                "Das Bild hat %(width)s × %(height)s Pixel; erlaubt sind höchstens "
                 "%(limit)s Pixel. Bitte eine kleinere Fassung hochladen."
             ),
             code="too_many_pixels",

@@ -37,7 +37,7 @@ class YearMonth:
 
 
 def format_span(start, end):
-    """"April 2023 bis März 2026" in the active language."""
+    """ "April 2023 bis März 2026" in the active language."""
     if end is None:
         return _("seit %(start)s") % {"start": start}
     return _("%(start)s bis %(end)s") % {"start": start, "end": end}
