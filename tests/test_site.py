@@ -77,6 +77,8 @@ def test_root_sends_visitors_to_their_language(client, db):
         "/de/personen/niemand/",
         "/de/jahresberichte/keine-reihe/2022/",
         "/de/jahresberichte/keine-reihe/2022/pdf/",
+        "/de/jahresberichte/jahresbericht-hamburger-cluster/99999999999999999999/pdf/",
+        "/de/jahresberichte/jahresbericht-hamburger-cluster/70000/",
         "/de/projekte/%3Cscript%3E/",
         "/de/gibt-es-nicht/",
     ],
