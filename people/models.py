@@ -151,7 +151,11 @@ class RoleKind(models.Model):
 
 class RoleQuerySet(models.QuerySet):
     def for_project_page(self):
-        return self.select_related("person", "kind")
+        # Meta.ordering, with the project's id instead of "project" (which joins the
+        # project table to sort by its ordering): the same order within each project.
+        return self.select_related("person", "kind").order_by(
+            "project_id", "kind__position", "is_former", "position"
+        )
 
     def current(self):
         return self.filter(is_former=False)

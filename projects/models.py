@@ -208,24 +208,30 @@ class ProjectQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What the overview shows of each project: its funders, in one extra query."""
-        return self.prefetch_related(
-            Prefetch("fundings", queryset=Funding.objects.select_related("organisation"))
-        )
+        return self.prefetch_related(Prefetch("fundings", queryset=Funding.objects.for_project()))
 
     def for_detail(self):
         """Everything a project page shows, in a fixed number of queries."""
         role_model = self.model._meta.get_field("roles").related_model
         report_model = self.model._meta.get_field("reports").related_model
         interview_model = self.model._meta.get_field("interviews").related_model
+        # The related models order by "project" first, which joins the project table only
+        # to sort by the project's own ordering; a prefetch groups rows by project anyway,
+        # so the project's id sorts them the same within each project, without the join.
         return self.select_related("predecessor").prefetch_related(
-            Prefetch("fundings", queryset=Funding.objects.select_related("organisation")),
-            "links",
+            Prefetch("fundings", queryset=Funding.objects.for_project()),
+            Prefetch("links", queryset=ProjectLink.objects.order_by("project_id", "position")),
             "partners",
             Prefetch("successors", queryset=Project.objects.published()),
             Prefetch("roles", queryset=role_model.objects.for_project_page()),
             # The page names each report, not the report's other projects.
             Prefetch("reports", queryset=report_model.objects.published().select_related("series")),
-            Prefetch("interviews", queryset=interview_model.objects.published().for_listing()),
+            Prefetch(
+                "interviews",
+                queryset=interview_model.objects.published()
+                .for_listing()
+                .order_by("project_id", "position", "pk"),
+            ),
         )
 
 
@@ -366,6 +372,15 @@ class Project(models.Model):
             raise ValidationError({"end_year": _("Das Ende liegt vor dem Beginn.")})
 
 
+class FundingQuerySet(models.QuerySet):
+    def for_project(self):
+        """A project's fundings with their organisations, in Meta.ordering's order within
+        each project: sorted by the project's id instead of "project", which would join
+        the project table to sort by its ordering.
+        """
+        return self.select_related("organisation").order_by("project_id", "kind", "position")
+
+
 class Funding(models.Model):
     """An organisation's funding of, or commission for, a project, under its name of the time."""
 
@@ -403,6 +418,8 @@ class Funding(models.Model):
         help_text=_("Bestimmt, welcher EU-Hinweis auf der Projektseite erscheint."),
     )
     position = models.PositiveIntegerField(_("Position"), default=0)
+
+    objects = FundingQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "kind", "position"]
