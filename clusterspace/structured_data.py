@@ -55,12 +55,8 @@ def chair(request):
 def organisation(request, org, *names_as_listed):
     """An organisation, with its identifiers (Crossref Funder ID, ROR) and, as alternate
     names, its short name and the names a project lists it under."""
-    data = {
-        "@type": "Organization",
-        "@id": _absolute(request, org.get_absolute_url()) + "#organisation",
-        "name": org.name,
-        "url": _absolute(request, org.get_absolute_url()),
-    }
+    url = _absolute(request, org.get_absolute_url())
+    data = {"@type": "Organization", "@id": url + "#organisation", "name": org.name, "url": url}
     alternate = []
     for name in (org.short_name, *names_as_listed):
         if name and name != org.name and name not in alternate:
@@ -90,13 +86,14 @@ def organisation(request, org, *names_as_listed):
 
 
 def person(request, someone):
+    url = _absolute(request, someone.get_absolute_url())
     data = {
         "@type": "Person",
-        "@id": _absolute(request, someone.get_absolute_url()) + "#person",
+        "@id": url + "#person",
         "name": someone.plain_name,
         "givenName": someone.given_name,
         "familyName": someone.family_name,
-        "url": _absolute(request, someone.get_absolute_url()),
+        "url": url,
     }
     if someone.title_before:
         data["honorificPrefix"] = someone.title_before
@@ -126,8 +123,9 @@ def project(request, item):
     }
     if item.end:
         data["dissolutionDate"] = _month(item.end)
-    if item.teaser:
-        data["description"] = item.teaser
+    teaser = item.teaser
+    if teaser:
+        data["description"] = teaser
     alternate = [name for name in (item.code, item.acronym, item.subtitle) if name]
     if alternate:
         data["alternateName"] = alternate

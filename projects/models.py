@@ -207,8 +207,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.with_month_indexes().filter(start_index__gt=_current_month_index())
 
     def for_listing(self):
-        """What the overview shows of each project: its funders, in one extra query."""
-        return self.prefetch_related(Prefetch("fundings", queryset=Funding.objects.for_project()))
+        """What the overview shows of each project: its funders' names as listed, in one
+        extra query (the cards name them without linking the organisations)."""
+        return self.prefetch_related(
+            Prefetch("fundings", queryset=Funding.objects.in_project_order())
+        )
 
     def for_detail(self):
         """Everything a project page shows, in a fixed number of queries."""
@@ -373,12 +376,16 @@ class Project(models.Model):
 
 
 class FundingQuerySet(models.QuerySet):
-    def for_project(self):
-        """A project's fundings with their organisations, in Meta.ordering's order within
-        each project: sorted by the project's id instead of "project", which would join
-        the project table to sort by its ordering.
+    def in_project_order(self):
+        """Meta.ordering's order within each project, for a prefetch: sorted by the
+        project's id instead of "project", which would join the project table to sort by
+        its ordering.
         """
-        return self.select_related("organisation").order_by("project_id", "kind", "position")
+        return self.order_by("project_id", "kind", "position")
+
+    def for_project(self):
+        """A project's fundings with their organisations (the project page links them)."""
+        return self.in_project_order().select_related("organisation")
 
 
 class Funding(models.Model):
