@@ -24,9 +24,14 @@ from .models import OpenDataLicence
 LANGUAGES = ("de", "en")
 
 
-def _both(obj, name):
-    """{"de": …, "en": …} of a translated field; an empty translation is ``None``."""
-    return {language: getattr(obj, f"{name}_{language}") or None for language in LANGUAGES}
+def _translated(obj, name, required=False):
+    """``{name}_de`` and ``{name}_en`` of a translated field; an empty value is ``None``
+    (a required German value is given as it is)."""
+    german = getattr(obj, f"{name}_de")
+    return {
+        f"{name}_de": german if required else german or None,
+        f"{name}_en": getattr(obj, f"{name}_en") or None,
+    }
 
 
 def _urls(request, obj, method="get_absolute_url"):
@@ -93,10 +98,8 @@ class Archive:
             "slug": project.slug,
             "code": project.code or None,
             "acronym": project.acronym or None,
-            "title_de": project.title_de,
-            "title_en": project.title_en or None,
-            "subtitle_de": project.subtitle_de or None,
-            "subtitle_en": project.subtitle_en or None,
+            **_translated(project, "title", required=True),
+            **_translated(project, "subtitle"),
             "start": _month(project.start),
             "end": _month(project.end),
             "status": project.status.value,
@@ -105,8 +108,7 @@ class Archive:
             else None,
             "url_de": urls["de"],
             "url_en": urls["en"],
-            "description_de": project.description_de,
-            "description_en": project.description_en or None,
+            **_translated(project, "description", required=True),
         }
 
     def funding_rows(self, project):
@@ -115,10 +117,8 @@ class Archive:
                 "project": project.slug,
                 "organisation": funding.organisation.slug,
                 "kind": funding.kind,
-                "name_as_listed_de": funding.name_as_listed_de,
-                "name_as_listed_en": funding.name_as_listed_en or None,
-                "short_name_as_listed_de": funding.short_name_as_listed_de or None,
-                "short_name_as_listed_en": funding.short_name_as_listed_en or None,
+                **_translated(funding, "name_as_listed", required=True),
+                **_translated(funding, "short_name_as_listed"),
                 "eu_programme": funding.eu_programme or None,
             }
             for funding in project.fundings.all()
@@ -133,8 +133,7 @@ class Archive:
                 "person": role.person.slug if role.person else None,
                 "name_as_listed": role.holder_name,
                 "is_former": role.is_former,
-                "affiliation_as_listed_de": role.affiliation_as_listed_de or None,
-                "affiliation_as_listed_en": role.affiliation_as_listed_en or None,
+                **_translated(role, "affiliation_as_listed"),
             }
             for role in project.roles.all()
         ]
@@ -143,12 +142,9 @@ class Archive:
         return [
             {
                 "project": project.slug,
-                "title_de": interview.title_de,
-                "title_en": interview.title_en or None,
-                "headline_de": interview.headline_de or None,
-                "headline_en": interview.headline_en or None,
-                "teaser_de": interview.teaser_de or None,
-                "teaser_en": interview.teaser_en or None,
+                **_translated(interview, "title", required=True),
+                **_translated(interview, "headline"),
+                **_translated(interview, "teaser"),
                 "interviewer": interview.interviewer.slug if interview.interviewer else None,
                 "interviewees": [person.slug for person in interview.interviewees.all()],
                 "url": interview.url or None,
@@ -158,7 +154,7 @@ class Archive:
 
     def link_rows(self, project):
         return [
-            {"label_de": link.label_de, "label_en": link.label_en or None, "url": link.url}
+            {**_translated(link, "label", required=True), "url": link.url}
             for link in project.links.all()
         ]
 
@@ -170,8 +166,7 @@ class Archive:
             "given_name": person.given_name,
             "family_name": person.family_name,
             "title_after": person.title_after or None,
-            "affiliation_de": person.affiliation_de or None,
-            "affiliation_en": person.affiliation_en or None,
+            **_translated(person, "affiliation"),
             "group": person.group,
             "url_de": urls["de"],
             "url_en": urls["en"],
@@ -181,10 +176,8 @@ class Archive:
         urls = _urls(self.request, organisation)
         return {
             "slug": organisation.slug,
-            "name_de": organisation.name_de,
-            "name_en": organisation.name_en or None,
-            "short_name_de": organisation.short_name_de or None,
-            "short_name_en": organisation.short_name_en or None,
+            **_translated(organisation, "name", required=True),
+            **_translated(organisation, "short_name"),
             "website": organisation.website or None,
             "crossref_funder_id": organisation.crossref_funder_id or None,
             "ror_id": organisation.ror_id or None,
@@ -225,8 +218,7 @@ class Archive:
             "licence": {
                 "name": self.licence.name,
                 "url": self.licence.url,
-                "attribution_de": self.licence.attribution_de or None,
-                "attribution_en": self.licence.attribution_en or None,
+                **_translated(self.licence, "attribution"),
             },
         }
 
