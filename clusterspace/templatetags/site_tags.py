@@ -33,11 +33,21 @@ def _home_in(language):
 def _path_in(request, language):
     """The current page in ``language``; its home page if the page has no counterpart.
 
-    A page without a counterpart is one that did not resolve (a 404): ``translate_url``
-    then hands back the path unchanged, which would point into the wrong language.
+    Remembered on the request: the alternate links and the language switch both ask,
+    and each answer costs a resolve and a reverse.
     """
     if request is None:
         return _home_in(language)
+    paths = request.__dict__.setdefault("_paths_by_language", {})
+    if language not in paths:
+        paths[language] = _translate_path(request, language)
+    return paths[language]
+
+
+def _translate_path(request, language):
+    """A page without a counterpart is one that did not resolve (a 404): ``translate_url``
+    then hands back the path unchanged, which would point into the wrong language.
+    """
     path = request.path
     if getattr(request, "resolver_match", None) is None:
         return _home_in(language)
