@@ -1,0 +1,130 @@
+"""Prepared queries (projects.prepared) and the pages loaded with them (projects.page_queries).
+
+The project page and the overview run their queries with SQL compiled once; what they
+load must be exactly what the ORM's ``for_detail``/``for_listing`` load, in every
+language, for visitors and editors, and always the rows as they are now.
+"""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
+
+from people.models import Person
+from projects.models import Organisation, Project
+from projects.page_queries import project_for_page, published_projects_for_listing
+from projects.prepared import PreparedQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(objects):
+    return [(type(obj).__name__, obj.pk, str(obj)) for obj in objects]
+
+
+def _page_relations(project):
+    """Everything a project page reads of the project, as comparable values."""
+    interviews = list(project.interviews.all())
+    return {
+        "project": (project.pk, str(project), project.updated_at, project.published),
+        "predecessor": str(project.predecessor) if project.predecessor else None,
+        "successors": _names(project.successors.all()),
+        "fundings": [
+            (f.pk, f.kind, f.display_name, str(f.organisation), f.eu_programme)
+            for f in project.fundings.all()
+        ],
+        "links": [(link.pk, link.label, link.url) for link in project.links.all()],
+        "partners": _names(project.partners.all()),
+        "roles": [
+            (role.pk, str(role.kind), str(role.person) if role.person else None, role.is_former)
+            for role in project.roles.all()
+        ],
+        "reports": [(r.pk, str(r), r.series.title, r.year) for r in project.reports.all()],
+        "interviews": [
+            (i.pk, i.title, str(i.interviewer), _names(i.interviewees.all())) for i in interviews
+        ],
+    }
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_project_page_loads_what_for_detail_loads(archive, language):
+    with translation.override(language):
+        for expected in Project.objects.published().for_detail():
+            loaded = project_for_page(expected.slug)
+            assert _page_relations(loaded) == _page_relations(expected)
+
+
+def test_project_page_relations_need_no_further_query(archive, django_assert_num_queries):
+    # The Cross-Cluster Space has fundings, roles, a report and an interview.
+    project = project_for_page("cross-cluster-space-hamburg")
+    with django_assert_num_queries(0):
+        relations = _page_relations(project)
+        assert [funding.project for funding in project.fundings.all()] == [project] * len(
+            relations["fundings"]
+        )
+    assert relations["interviews"] and relations["reports"] and relations["roles"]
+
+
+def test_unpublished_project_is_for_editors_only(archive):
+    Project.objects.filter(slug="alfaclu").update(published=False)
+    assert project_for_page("alfaclu") is None
+    assert project_for_page("alfaclu", include_unpublished=True).slug == "alfaclu"
+    assert project_for_page("no-such-project", include_unpublished=True) is None
+
+
+def test_unpublished_interviews_and_successors_stay_hidden(archive):
+    project = Project.objects.get(code="P04")
+    successor = Project.objects.get(predecessor=project)
+    project.interviews.update(published=False)
+    Project.objects.filter(pk=successor.pk).update(published=False)
+    loaded = project_for_page(project.slug)
+    assert list(loaded.successors.all()) == []
+    assert list(loaded.interviews.all()) == []
+
+
+def test_a_change_shows_on_the_next_load(archive):
+    """Only the SQL is kept: each load reads the rows as they are now."""
+    first = project_for_page("alfaclu")
+    Project.objects.filter(slug="alfaclu").update(title_de="Geänderter Titel")
+    second = project_for_page("alfaclu")
+    assert first.title != "Geänderter Titel"
+    assert second.title == "Geänderter Titel"
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_overview_loads_what_for_listing_loads(archive, language):
+    Project.objects.filter(slug="alfaclu").update(published=False)
+    with translation.override(language):
+        expected = list(Project.objects.published().for_listing())
+        loaded = published_projects_for_listing()
+    assert _names(loaded) == _names(expected)
+    for mine, theirs in zip(loaded, expected, strict=True):
+        assert _names(mine.fundings.all()) == _names(theirs.fundings.all())
+
+
+def test_one_compiled_shape_serves_every_value(archive):
+    by_slug = PreparedQuery(lambda slug: Person.objects.filter(slug=slug))
+    assert [p.slug for p in by_slug.fetch(slug="anna-vogel")] == ["anna-vogel"]
+    assert [p.slug for p in by_slug.fetch(slug="stephan-duschek")] == ["stephan-duschek"]
+    assert by_slug.fetch(slug="nobody") == []
+    assert by_slug.compiled_shapes() == 1
+
+
+def test_each_language_gets_its_own_order(archive):
+    """modeltranslation writes the language's column into the ordering."""
+    organisations = PreparedQuery(lambda: Organisation.objects.all())
+    for language in ("de", "en"):
+        with translation.override(language):
+            assert _names(organisations.fetch()) == _names(Organisation.objects.all())
+    assert organisations.compiled_shapes() == 2
+
+
+def test_a_parameter_that_does_not_reach_the_sql_is_refused(archive):
+    lowered = PreparedQuery(lambda slug: Person.objects.filter(slug=slug.upper()))
+    with pytest.raises(ImproperlyConfigured, match="slug"):
+        lowered.fetch(slug="anna-vogel")
+
+
+def test_a_flag_is_not_a_parameter(archive):
+    by_flag = PreparedQuery(lambda published: Project.objects.filter(published=published))
+    with pytest.raises(TypeError, match="one PreparedQuery per shape"):
+        by_flag.fetch(published=True)
