@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from .images import (
     validate_image_upload,
 )
 from .months import YearMonth, format_span
+from .reversing import reverse_cached
 
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -147,7 +147,7 @@ class Organisation(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("projects:organisation", kwargs={"slug": self.slug})
+        return reverse_cached("projects:organisation", slug=self.slug)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -329,7 +329,7 @@ class Project(models.Model):
         return f"{self.code}: {self.title}" if self.code else self.title
 
     def get_absolute_url(self):
-        return reverse("projects:detail", kwargs={"slug": self.slug})
+        return reverse_cached("projects:detail", slug=self.slug)
 
     @property
     def start(self):

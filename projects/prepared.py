@@ -26,6 +26,7 @@ import weakref
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.utils.translation import get_language
 
@@ -109,18 +110,30 @@ class _Compiled:
         return instance
 
 
+class AttachedRows(QuerySet):
+    """A relation's rows left by ``attach``: to be read (iterated, counted, indexed).
+
+    Django's own prefetch stores the related manager's QuerySet; building that costs a
+    filter and, with django-modeltranslation, a new QuerySet class per call, six times a
+    project page. These rows know no filter of their own, so a new query from them
+    (``filter``, ``order_by`` …) is refused instead of answering for the whole table.
+    """
+
+    def _chain(self):
+        raise TypeError(
+            f"{self.model.__name__} rows attached to a page are for reading; "
+            "query the relation anew to filter or order it."
+        )
+
+
 def attach(instance, relation, objects):
     """Leave ``objects`` where ``prefetch_related`` leaves a relation's rows, so that
-    ``instance.<relation>.all()`` returns them without a query.
-
-    The same steps as Django's ``prefetch_one_level``: the related manager's own
-    QuerySet, with its results filled in, stored in the instance's prefetch cache (a
-    ``filter()`` on it still asks the database, as on any prefetched relation).
-    """
-    queryset = getattr(instance, relation).get_queryset()
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+    ``instance.<relation>.all()`` returns them without a query."""
+    model = instance._meta.get_field(relation).related_model
+    rows = AttachedRows(model=model)
+    rows._result_cache = list(objects)
+    rows._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = rows
 
 
 class PreparedQuery:

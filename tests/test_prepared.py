@@ -128,3 +128,12 @@ def test_a_flag_is_not_a_parameter(archive):
     by_flag = PreparedQuery(lambda published: Project.objects.filter(published=published))
     with pytest.raises(TypeError, match="one PreparedQuery per shape"):
         by_flag.fetch(published=True)
+
+
+def test_attached_rows_are_read_not_queried(archive):
+    project = project_for_page("cross-cluster-space-hamburg")
+    fundings = project.fundings.all()
+    assert fundings.count() == len(list(fundings)) == 2
+    assert fundings.exists() and fundings.first() == fundings[0]
+    with pytest.raises(TypeError, match="query the relation anew"):
+        project.fundings.filter(kind="foerderer")

@@ -3,15 +3,19 @@
 Load with ``{% load site_tags %}``.
 """
 
+from itertools import groupby
+from operator import attrgetter
+
 from django import template
 from django.conf import settings
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import gettext as _
 
-from clusterspace.templatetags.i18n_tags import marked
+from clusterspace.templatetags.i18n_tags import marked, tr
 from projects.months import format_span
 
 register = template.Library()
@@ -49,12 +53,26 @@ def _translate_path(request, language):
     then hands back the path unchanged, which would point into the wrong language.
     """
     path = request.path
-    if getattr(request, "resolver_match", None) is None:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
         return _home_in(language)
-    translated = translate_url(path, language)
+    translated = _reverse_match(match, language) or path
     if translated == path and language != get_language():
         return _home_in(language)
     return translated
+
+
+def _reverse_match(match, language):
+    """What ``translate_url`` answers for the request's own path, without resolving the
+    path a second time: the view's name and arguments reversed in ``language``."""
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    if not name:
+        return ""
+    with override(language):
+        try:
+            return reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return ""
 
 
 def _other_languages():
@@ -163,6 +181,49 @@ def role_holder(role):
     if role.affiliation_as_listed:
         return format_html("{} ({})", name, marked(role, "affiliation_as_listed"))
     return conditional_escape(name)
+
+
+def join_names(parts):
+    """Names as the source lists them: "A; B und C".
+
+    "; " between names, because names themselves contain commas ("Anna Vogel, M.A."),
+    and "und" before the last. Each part is escaped unless it is already safe HTML.
+    """
+    parts = [conditional_escape(part) for part in parts]
+    if len(parts) < 2:
+        return mark_safe("".join(parts))
+    # Safe: every part was escaped above, and so is the translated "und".
+    return mark_safe(f"{'; '.join(parts[:-1])} {conditional_escape(_('und'))} {parts[-1]}")
+
+
+@register.filter
+def names(items):
+    """``{{ fundings|names }}``: each item's name (``{% tr item %}``), joined as listed."""
+    return join_names(tr(item) for item in items)
+
+
+@register.filter
+def linked_names(items):
+    """``{{ partners|linked_names }}``: each name linked to the item's page, joined."""
+    return join_names(
+        format_html('<a href="{}">{}</a>', item.get_absolute_url(), tr(item)) for item in items
+    )
+
+
+@register.filter
+def role_holders(roles):
+    """``{{ current|role_holders }}``: each role's holder (``role_holder``), joined."""
+    return join_names(role_holder(role) for role in roles)
+
+
+@register.filter
+def by_kind(fundings):
+    """Fundings in runs of the same kind, as ``{% regroup %}`` makes them:
+    ``(label, fundings)`` pairs, "Förderer" before "Auftraggeber" in Funding's order."""
+    return [
+        (group[0].get_kind_display(), group)
+        for group in (list(run) for _kind, run in groupby(fundings, key=attrgetter("kind")))
+    ]
 
 
 @register.simple_tag(takes_context=True)
