@@ -15,6 +15,7 @@ from projects.images import (
     validate_image_upload,
 )
 from projects.models import Project
+from projects.reversing import reverse_cached
 
 # The portrait on a person's page: at most 160 x 200 CSS pixels, drawn at twice that.
 PHOTO = ImageSlot("photo", "personen", RenditionSpec(width=160, height=200, fallback="JPEG"))
@@ -110,7 +111,7 @@ class Person(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("people:detail", kwargs={"slug": self.slug})
+        return reverse_cached("people:detail", slug=self.slug)
 
     @property
     def has_photo(self):

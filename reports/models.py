@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Person
 from projects.models import Project
+from projects.reversing import reverse_cached
 
 from .processing import delete_report_files_on_commit, report_files_saved
 from .validators import validate_report_pdf
@@ -132,10 +133,10 @@ class AnnualReport(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("reports:detail", kwargs={"series": self.series.slug, "year": self.year})
+        return reverse_cached("reports:detail", series=self.series.slug, year=self.year)
 
     def get_download_url(self):
-        return reverse("reports:download", kwargs={"series": self.series.slug, "year": self.year})
+        return reverse_cached("reports:download", series=self.series.slug, year=self.year)
 
     @property
     def title(self):
