@@ -25,13 +25,15 @@ from modeltranslation.utils import build_localized_fieldname, get_language, reso
 register = template.Library()
 
 
-def shown_language(obj, field):
-    """The language of the value ``obj.<field>`` shows now, or None.
+def _shown(obj, field):
+    """``(value, language)`` of what ``obj.<field>`` shows now, or None if the field is
+    not translated.
 
-    None for a field that is not translated, and for one empty in every language. The
-    languages are tried in modeltranslation's own order (the page's language, then its
-    fallbacks) with its own test for an empty value, so the answer always matches the
-    text the attribute returns.
+    The language is None for a field empty in every language. The languages are tried
+    in modeltranslation's own order (the page's language, then its fallbacks) with its
+    own test for an empty value, so the answer always matches the text the attribute
+    returns; one pass finds both, where reading the attribute and then asking for its
+    language would look up the active language three times.
     """
     descriptor = getattr(type(obj), field, None)
     if not isinstance(descriptor, TranslationFieldDescriptor):
@@ -42,8 +44,15 @@ def shown_language(obj, field):
     for language in resolution_order(get_language(), descriptor.fallback_languages):
         value = getattr(obj, build_localized_fieldname(field, language), None)
         if descriptor.meaningful_value(value, undefined):
-            return language
-    return None
+            return value, language
+    return getattr(obj, field), None
+
+
+def shown_language(obj, field):
+    """The language of the value ``obj.<field>`` shows now, or None (not translated, or
+    empty in every language)."""
+    shown = _shown(obj, field)
+    return shown[1] if shown else None
 
 
 def foreign_language(obj, field):
@@ -54,11 +63,14 @@ def foreign_language(obj, field):
 
 def marked(obj, field):
     """``obj.<field>`` escaped, in ``<span lang="…">`` when it falls back."""
-    value = getattr(obj, field)
+    shown = _shown(obj, field)
+    if shown is None:
+        value, language = getattr(obj, field), None
+    else:
+        value, language = shown
     if value is None or value == "":
         return ""
-    language = foreign_language(obj, field)
-    if language:
+    if language and language != get_language():
         return format_html('<span lang="{}">{}</span>', language, value)
     return conditional_escape(value)
 
