@@ -60,13 +60,9 @@ class _Compiled:
         except EmptyResultSet:
             self.sql, params = None, ()
         by_value = {(type(value), value): name for name, value in stand_ins.items()}
-        # Each slot is (parameter name, None) or (None, a value fixed by the query itself).
-        self.slots = [
-            (by_value.get((type(value), value)), value)
-            if (type(value), value) in by_value
-            else (None, value)
-            for value in params
-        ]
+        # Each slot is (a parameter's name, its stand-in) or (None, a value the query
+        # itself fixes, such as published=True).
+        self.slots = [(by_value.get((type(value), value)), value) for value in params]
         missing = set(stand_ins) - {name for name, _value in self.slots if name}
         if self.sql is not None and missing:
             raise ImproperlyConfigured(
