@@ -38,16 +38,7 @@ class PersonQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Each person's roles on published projects, the newest project first."""
-        return self.prefetch_related(
-            Prefetch(
-                "roles",
-                queryset=Role.objects.filter(project__published=True)
-                .select_related("project", "kind")
-                .order_by(
-                    "-project__start_year", "-project__start_month", "kind__position", "position"
-                ),
-            )
-        )
+        return self.prefetch_related(Prefetch("roles", queryset=Role.objects.for_person_page()))
 
 
 class Person(models.Model):
@@ -156,6 +147,14 @@ class RoleQuerySet(models.QuerySet):
         # project table to sort by its ordering): the same order within each project.
         return self.select_related("person", "kind").order_by(
             "project_id", "kind__position", "is_former", "position"
+        )
+
+    def for_person_page(self):
+        """Roles on published projects with their project and kind, the newest first."""
+        return (
+            self.filter(project__published=True)
+            .select_related("project", "kind")
+            .order_by("-project__start_year", "-project__start_month", "kind__position", "position")
         )
 
     def current(self):

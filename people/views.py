@@ -1,6 +1,8 @@
+from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from .models import Person
+from .page_queries import person_for_page
 
 
 class PersonListView(ListView):
@@ -22,9 +24,19 @@ class PersonListView(ListView):
 
 
 class PersonDetailView(DetailView):
+    """A person's roles and interviews. Prepared queries (people.page_queries): the same
+    rows as ``for_listing()`` and the person's interviews, without compiling the SQL on
+    every request."""
+
     template_name = "people/person_detail.html"
     context_object_name = "person"
 
-    def get_queryset(self):
-        people = Person.objects.for_listing()
-        return people if self.request.user.is_staff else people.public()
+    def get_object(self, queryset=None):
+        found = person_for_page(self.kwargs["slug"], for_editor=self.request.user.is_staff)
+        if found is None:
+            raise Http404("Keine Person unter dieser Adresse.")
+        person, self.interviews = found
+        return person
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(interviews=self.interviews, **kwargs)

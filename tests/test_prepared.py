@@ -53,6 +53,15 @@ def test_project_page_loads_what_for_detail_loads(archive, language):
             assert _page_relations(loaded) == _page_relations(expected)
 
 
+def test_editors_project_page_loads_what_for_detail_loads(archive):
+    """Unpublished projects too, with an interview whose interviewees were added out of
+    alphabetical order (the page lists them by name)."""
+    _more_interviews()
+    for expected in Project.objects.for_detail():
+        loaded = project_for_page(expected.slug, include_unpublished=True)
+        assert _page_relations(loaded) == _page_relations(expected)
+
+
 def test_project_page_relations_need_no_further_query(archive, django_assert_num_queries):
     # The Cross-Cluster Space has fundings, roles, a report and an interview.
     project = project_for_page("cross-cluster-space-hamburg")
@@ -137,3 +146,88 @@ def test_attached_rows_are_read_not_queried(archive):
     assert fundings.exists() and fundings.first() == fundings[0]
     with pytest.raises(TypeError, match="query the relation anew"):
         project.fundings.filter(kind="foerderer")
+
+
+# -- The person page (people.page_queries) ----------------------------------------------
+
+
+def _interviews_as_before(person, *, for_editor):
+    """The person page's interviews as the ORM found them before the prepared queries."""
+    from django.db.models import Q
+
+    from reports.models import Interview
+
+    interviews = Interview.objects.filter(Q(interviewer=person) | Q(interviewees=person))
+    if not for_editor:
+        interviews = interviews.filter(published=True, project__published=True)
+    return (
+        interviews.distinct()
+        .select_related("project", "interviewer")
+        .prefetch_related("interviewees")
+        .order_by("project__position", "position", "pk")
+    )
+
+
+def _person_page(person, interviews):
+    return {
+        "person": (person.pk, person.full_name, person.affiliation),
+        "roles": [
+            (r.pk, str(r.kind), str(r.project), r.is_former, r.affiliation_as_listed)
+            for r in person.roles.all()
+        ],
+        "interviews": [
+            (i.pk, i.title, str(i.project), str(i.interviewer), _names(i.interviewees.all()))
+            for i in interviews
+        ],
+    }
+
+
+def _more_interviews():
+    """Besides the archive's one: an unpublished interview, and a published one on an
+    unpublished project, each with two interviewees."""
+    from reports.models import Interview
+
+    anna = Person.objects.get(slug="anna-vogel")
+    elke = Person.objects.get(slug="elke-jochmann")
+    stephan = Person.objects.get(slug="stephan-duschek")
+    hidden = Interview.objects.create(
+        project=Project.objects.get(code="P04"), title="Entwurf", interviewer=elke
+    )
+    hidden.interviewees.add(anna)
+    hidden.interviewees.add(stephan)
+    Project.objects.filter(code="P02").update(published=False)
+    on_hidden_project = Interview.objects.create(
+        project=Project.objects.get(code="P02"), title="Zu AlFaClu", published=True
+    )
+    # Vogel before Jochmann, both in the order of their rows and of their ids: the page
+    # still lists them by name.
+    on_hidden_project.interviewees.add(anna)
+    on_hidden_project.interviewees.add(elke)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("for_editor", [False, True], ids=["visitor", "editor"])
+def test_person_page_loads_what_the_orm_loads(archive, language, for_editor):
+    from people.page_queries import person_for_page
+
+    _more_interviews()
+    people = Person.objects.for_listing()
+    with translation.override(language):
+        for expected in people if for_editor else people.public():
+            person, interviews = person_for_page(expected.slug, for_editor=for_editor)
+            assert _person_page(person, interviews) == _person_page(
+                expected, _interviews_as_before(expected, for_editor=for_editor)
+            )
+
+
+def test_person_page_hides_unpublished_interviews_from_visitors(archive):
+    from people.page_queries import person_for_page
+
+    _more_interviews()
+    _person, seen = person_for_page("elke-jochmann")
+    _person, all_of_them = person_for_page("elke-jochmann", for_editor=True)
+    assert [i.title for i in seen] == ["Cross-Cluster Space Hamburg"]
+    assert sorted(i.title for i in all_of_them) == sorted(
+        ["Cross-Cluster Space Hamburg", "Entwurf", "Zu AlFaClu"]
+    )
+    assert person_for_page("no-such-person", for_editor=True) is None

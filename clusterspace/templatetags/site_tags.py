@@ -8,7 +8,6 @@ from operator import attrgetter
 
 from django import template
 from django.conf import settings
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -233,20 +232,3 @@ def by_kind(fundings):
         (group[0].get_kind_display(), group)
         for group in (list(run) for _kind, run in groupby(fundings, key=attrgetter("kind")))
     ]
-
-
-@register.simple_tag(takes_context=True)
-def interviews_of(context, person):
-    """The interviews ``person`` gave or conducted that the visitor may see, by project."""
-    from reports.models import Interview
-
-    interviews = Interview.objects.filter(Q(interviewer=person) | Q(interviewees=person)).distinct()
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if not (user is not None and user.is_staff):
-        interviews = interviews.filter(published=True, project__published=True)
-    return (
-        interviews.select_related("project", "interviewer")
-        .prefetch_related("interviewees")
-        .order_by("project__position", "position", "pk")
-    )
