@@ -138,3 +138,46 @@ def published_projects_for_listing():
     for project in projects:
         _attach_with_backlink(project, "fundings", fundings[project.pk])
     return projects
+
+
+_ORGANISATION = PreparedQuery(lambda slug: Organisation.objects.filter(slug=slug))
+
+
+def _fundings_by(organisation_id):
+    # The organisation page's order: the newest project first.
+    return (
+        Funding.objects.filter(organisation_id=organisation_id)
+        .select_related("project")
+        .order_by("-project__start_year", "-project__start_month")
+    )
+
+
+_FUNDINGS_OF_PUBLISHED_BY = PreparedQuery(
+    lambda organisation_id: _fundings_by(organisation_id).filter(project__published=True)
+)
+_FUNDINGS_BY = PreparedQuery(_fundings_by)
+_PUBLISHED_PARTNER_PROJECTS = PreparedQuery(
+    lambda organisation_id: Project.objects.published().filter(partners=organisation_id)
+)
+_PARTNER_PROJECTS = PreparedQuery(
+    lambda organisation_id: Project.objects.filter(partners=organisation_id)
+)
+
+
+def organisation_for_page(slug, *, include_unpublished=False):
+    """``(organisation, fundings, partner_projects)`` for the organisation's page, or None.
+
+    Fundings of, and partnerships in, published projects for visitors, of every project
+    for editors (``include_unpublished``). Three queries.
+    """
+    found = _ORGANISATION.fetch(slug=slug)
+    if not found:
+        return None
+    organisation = found[0]
+    fundings_query = _FUNDINGS_BY if include_unpublished else _FUNDINGS_OF_PUBLISHED_BY
+    partners_query = _PARTNER_PROJECTS if include_unpublished else _PUBLISHED_PARTNER_PROJECTS
+    fundings = fundings_query.fetch(organisation_id=organisation.pk)
+    organisation_field = Funding._meta.get_field("organisation")
+    for funding in fundings:
+        organisation_field.set_cached_value(funding, organisation)
+    return organisation, fundings, partners_query.fetch(organisation_id=organisation.pk)

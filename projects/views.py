@@ -1,12 +1,15 @@
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .filters import ProjectFilterForm, filter_choices
 from .history import name_history
 from .models import Organisation, Project
-from .page_queries import project_for_page, published_projects_for_listing
+from .page_queries import (
+    organisation_for_page,
+    project_for_page,
+    published_projects_for_listing,
+)
 
 
 class ProjectListView(ListView):
@@ -68,19 +71,21 @@ class OrganisationDetailView(DetailView):
     context_object_name = "organisation"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Organisation, slug=self.kwargs["slug"])
+        # Prepared queries (projects.page_queries): the fundings and partnerships of the
+        # projects the visitor may see, without compiling the SQL on every request.
+        found = organisation_for_page(
+            self.kwargs["slug"], include_unpublished=self.request.user.is_staff
+        )
+        if found is None:
+            raise Http404("Keine Organisation unter dieser Adresse.")
+        organisation, self.fundings, self.partner_projects = found
+        return organisation
 
     def get_context_data(self, **kwargs):
-        visible = Project.objects.visible_to(self.request.user)
-        fundings = list(
-            self.object.fundings.filter(project__in=visible)
-            .select_related("project")
-            .order_by("-project__start_year", "-project__start_month")
-        )
         return super().get_context_data(
-            fundings=fundings,
-            name_history=name_history(fundings),
-            partner_projects=visible.filter(partners=self.object),
+            fundings=self.fundings,
+            name_history=name_history(self.fundings),
+            partner_projects=self.partner_projects,
             **kwargs,
         )
 

@@ -231,3 +231,41 @@ def test_person_page_hides_unpublished_interviews_from_visitors(archive):
         ["Cross-Cluster Space Hamburg", "Entwurf", "Zu AlFaClu"]
     )
     assert person_for_page("no-such-person", for_editor=True) is None
+
+
+# -- The organisation page (projects.page_queries.organisation_for_page) ------------------
+
+
+def _organisation_as_before(organisation, *, for_editor):
+    """What the organisation page loaded with the ORM before the prepared queries."""
+    visible = Project.objects.all() if for_editor else Project.objects.published()
+    fundings = (
+        organisation.fundings.filter(project__in=visible)
+        .select_related("project")
+        .order_by("-project__start_year", "-project__start_month")
+    )
+    return list(fundings), list(visible.filter(partners=organisation))
+
+
+def _organisation_page(organisation, fundings, partner_projects):
+    return {
+        "organisation": (organisation.pk, str(organisation)),
+        "fundings": [(f.pk, f.display_name, str(f.project), f.kind) for f in fundings],
+        "partner projects": _names(partner_projects),
+    }
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("for_editor", [False, True], ids=["visitor", "editor"])
+def test_organisation_page_loads_what_the_orm_loads(archive, language, for_editor):
+    from projects.page_queries import organisation_for_page
+
+    # P02 (AlFaClu) is funded by the BMBF and has partners: hidden from visitors now.
+    Project.objects.filter(code="P02").update(published=False)
+    with translation.override(language):
+        for organisation in Organisation.objects.all():
+            loaded = organisation_for_page(organisation.slug, include_unpublished=for_editor)
+            assert _organisation_page(*loaded) == _organisation_page(
+                organisation, *_organisation_as_before(organisation, for_editor=for_editor)
+            )
+    assert organisation_for_page("no-such-organisation") is None
