@@ -84,3 +84,24 @@ def person_for_page(slug, *, for_editor=False):
         for interview in interviews:
             attach(interview, "interviewees", people[interview.pk])
     return person, interviews
+
+
+_PUBLIC_PEOPLE = PreparedQuery(lambda: Person.objects.public())
+_ROLES_ON_PUBLISHED_PROJECTS = PreparedQuery(lambda: Role.objects.for_person_page())
+
+
+def public_people_for_listing():
+    """The people index: ``Person.objects.public().for_listing()``, in two queries at any
+    size: the people, and every role on a published project, shared out by person (a
+    role on a published project is what makes its holder public)."""
+    people = _PUBLIC_PEOPLE.fetch()
+    roles = {person.pk: [] for person in people}
+    for role in _ROLES_ON_PUBLISHED_PROJECTS.fetch():
+        if role.person_id in roles:
+            roles[role.person_id].append(role)
+    person_field = Role._meta.get_field("person")
+    for person in people:
+        for role in roles[person.pk]:
+            person_field.set_cached_value(role, person)
+        attach(person, "roles", roles[person.pk])
+    return people

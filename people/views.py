@@ -2,7 +2,7 @@ from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from .models import Person
-from .page_queries import person_for_page
+from .page_queries import person_for_page, public_people_for_listing
 
 
 class PersonListView(ListView):
@@ -10,7 +10,9 @@ class PersonListView(ListView):
     context_object_name = "people"
 
     def get_queryset(self):
-        return Person.objects.public().for_listing()
+        # Prepared queries (people.page_queries): the same rows as
+        # ``public().for_listing()``, without compiling the SQL on every request.
+        return public_people_for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

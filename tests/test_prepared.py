@@ -269,3 +269,39 @@ def test_organisation_page_loads_what_the_orm_loads(archive, language, for_edito
                 organisation, *_organisation_as_before(organisation, for_editor=for_editor)
             )
     assert organisation_for_page("no-such-organisation") is None
+
+
+# -- The people index and the reports list ---------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_people_index_loads_what_for_listing_loads(archive, language):
+    from people.page_queries import public_people_for_listing
+
+    _more_interviews()  # P02 unpublished: its people without other roles leave the index
+    with translation.override(language):
+        expected = list(Person.objects.public().for_listing())
+        loaded = public_people_for_listing()
+    assert _names(loaded) == _names(expected)
+    for mine, theirs in zip(loaded, expected, strict=True):
+        assert [(r.pk, str(r.project), str(r.kind)) for r in mine.roles.all()] == [
+            (r.pk, str(r.project), str(r.kind)) for r in theirs.roles.all()
+        ]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_reports_list_loads_what_for_listing_loads(archive, language):
+    from reports.models import AnnualReport
+    from reports.page_queries import published_reports_for_listing
+
+    # One report unpublished, and one belonging to an unpublished project as well.
+    AnnualReport.objects.filter(year=2019).update(published=False)
+    Project.objects.filter(code="P03").update(published=False)
+    with translation.override(language):
+        expected = list(AnnualReport.objects.published().for_listing())
+        loaded = published_reports_for_listing()
+    assert _names(loaded) == _names(expected)
+    assert [_names(r.projects.all()) for r in loaded] == [
+        _names(r.projects.all()) for r in expected
+    ]
+    assert any(not r.projects.all() for r in loaded)  # the 2018 report of P03
