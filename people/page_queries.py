@@ -8,7 +8,7 @@ reached through the person's reverse relations, never by importing that app.
 
 from django.db.models import Q
 
-from projects.prepared import PreparedQuery, attach
+from projects.prepared import PreparedQuery, attach, ordering_through
 
 from .models import Person, Role
 
@@ -31,17 +31,13 @@ def _interviewee_links(person_id):
     relation's own table with the person selected, in Person's order per interview."""
     interview = Person._meta.get_field("interviews_conducted").related_model
     through = interview._meta.get_field("interviewees").remote_field.through
-    person_order = [
-        f"-person__{key[1:]}" if key.startswith("-") else f"person__{key}"
-        for key in Person._meta.ordering
-    ]
     return (
         through.objects.filter(
             Q(interview__interviewer_id=person_id) | Q(interview__interviewees=person_id)
         )
         .distinct()
         .select_related("person")
-        .order_by("interview_id", *person_order)
+        .order_by("interview_id", *ordering_through(through, "person"))
     )
 
 

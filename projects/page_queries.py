@@ -12,7 +12,7 @@ relations, never by importing those apps.
 """
 
 from .models import Funding, Organisation, Project, ProjectLink
-from .prepared import PreparedQuery, attach
+from .prepared import PreparedQuery, attach, ordering_through
 
 
 def _related_model(relation):
@@ -24,11 +24,9 @@ def _interviewee_links():
     selected, in Person's order within each interview (as a prefetch would sort them)."""
     interviews = _related_model("interviews")
     through = interviews._meta.get_field("interviewees").remote_field.through
-    person_order = [
-        f"-person__{key[1:]}" if key.startswith("-") else f"person__{key}"
-        for key in through._meta.get_field("person").related_model._meta.ordering
-    ]
-    return through.objects.select_related("person").order_by("interview_id", *person_order)
+    return through.objects.select_related("person").order_by(
+        "interview_id", *ordering_through(through, "person")
+    )
 
 
 _PUBLISHED_PROJECT = PreparedQuery(

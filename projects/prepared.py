@@ -132,6 +132,17 @@ def attach(instance, relation, objects):
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = rows
 
 
+def ordering_through(model, relation):
+    """The related model's ``Meta.ordering`` as seen from ``model`` through the foreign
+    key ``relation``: for the rows of a many-to-many table, sorted within each group as a
+    prefetch of the relation would sort them (["family_name"] -> ["person__family_name"])."""
+    related = model._meta.get_field(relation).related_model
+    return [
+        f"-{relation}__{key[1:]}" if key.startswith("-") else f"{relation}__{key}"
+        for key in related._meta.ordering
+    ]
+
+
 class PreparedQuery:
     """A query of fixed shape: ``build(**parameters)`` returns the QuerySet; ``fetch``
     runs it with the given values and returns a list of model instances.

@@ -4,8 +4,7 @@ The same rows as ``AnnualReport.objects.published().for_listing()``, with SQL co
 once per connection and language instead of on every request.
 """
 
-from projects.models import Project
-from projects.prepared import PreparedQuery, attach
+from projects.prepared import PreparedQuery, attach, ordering_through
 
 from .models import AnnualReport
 
@@ -19,14 +18,10 @@ def _project_links():
     relation's own table with the project selected, in Project's order per report (as
     the prefetch of ``for_listing`` sorts them)."""
     through = AnnualReport._meta.get_field("projects").remote_field.through
-    project_order = [
-        f"-project__{key[1:]}" if key.startswith("-") else f"project__{key}"
-        for key in Project._meta.ordering
-    ]
     return (
         through.objects.filter(annualreport__published=True, project__published=True)
         .select_related("project")
-        .order_by("annualreport_id", *project_order)
+        .order_by("annualreport_id", *ordering_through(through, "project"))
     )
 
 
