@@ -6,9 +6,12 @@ request. Interviews belong to the ``reports`` app, which builds on this one: the
 reached through the person's reverse relations, never by importing that app.
 """
 
+from operator import attrgetter
+
 from django.db.models import Q
 
-from projects.prepared import PreparedQuery, attach, ordering_through
+from projects.page_queries import attach_interviewees, interviewee_links
+from projects.prepared import PreparedQuery, attach, attach_grouped
 
 from .models import Person, Role
 
@@ -27,17 +30,11 @@ def _in_page_order(interviews):
 
 
 def _interviewee_links(person_id):
-    """The interviewees of every interview the person gave or conducted, as rows of the
-    relation's own table with the person selected, in Person's order per interview."""
-    interview = Person._meta.get_field("interviews_conducted").related_model
-    through = interview._meta.get_field("interviewees").remote_field.through
+    """The interviewees of every interview the person gave or conducted."""
     return (
-        through.objects.filter(
-            Q(interview__interviewer_id=person_id) | Q(interview__interviewees=person_id)
-        )
+        interviewee_links()
+        .filter(Q(interview__interviewer_id=person_id) | Q(interview__interviewees=person_id))
         .distinct()
-        .select_related("person")
-        .order_by("interview_id", *ordering_through(through, "person"))
     )
 
 
@@ -65,20 +62,12 @@ def person_for_page(slug, *, for_editor=False):
     if not found:
         return None
     person = found[0]
-    roles = _ROLES.fetch(person_id=person.pk)
-    for role in roles:
-        Role._meta.get_field("person").set_cached_value(role, person)
-    attach(person, "roles", roles)
+    attach(person, "roles", _ROLES.fetch(person_id=person.pk))
     interviews = (_ALL_INTERVIEWS if for_editor else _PUBLISHED_INTERVIEWS).fetch(
         person_id=person.pk
     )
     if interviews:
-        people = {interview.pk: [] for interview in interviews}
-        for link in _INTERVIEWEES.fetch(person_id=person.pk):
-            if link.interview_id in people:
-                people[link.interview_id].append(link.person)
-        for interview in interviews:
-            attach(interview, "interviewees", people[interview.pk])
+        attach_interviewees(interviews, _INTERVIEWEES.fetch(person_id=person.pk))
     return person, interviews
 
 
@@ -91,13 +80,5 @@ def public_people_for_listing():
     size: the people, and every role on a published project, shared out by person (a
     role on a published project is what makes its holder public)."""
     people = _PUBLIC_PEOPLE.fetch()
-    roles = {person.pk: [] for person in people}
-    for role in _ROLES_ON_PUBLISHED_PROJECTS.fetch():
-        if role.person_id in roles:
-            roles[role.person_id].append(role)
-    person_field = Role._meta.get_field("person")
-    for person in people:
-        for role in roles[person.pk]:
-            person_field.set_cached_value(role, person)
-        attach(person, "roles", roles[person.pk])
+    attach_grouped(people, "roles", _ROLES_ON_PUBLISHED_PROJECTS.fetch(), attrgetter("person_id"))
     return people

@@ -11,21 +11,31 @@ People's roles, reports and interviews are reached through the project's reverse
 relations, never by importing those apps.
 """
 
+from operator import attrgetter
+
 from .models import Funding, Organisation, Project, ProjectLink
-from .prepared import PreparedQuery, attach, ordering_through
+from .prepared import PreparedQuery, attach, attach_grouped, ordering_through
 
 
 def _related_model(relation):
     return Project._meta.get_field(relation).related_model
 
 
-def _interviewee_links():
-    """The interviews' interviewees, as rows of the relation's own table with the person
-    selected, in Person's order within each interview (as a prefetch would sort them)."""
+def interviewee_links():
+    """Interviews' interviewees, as rows of the relation's own table with the person
+    selected, in Person's order within each interview (as a prefetch would sort them).
+    Filter them to the page's interviews; ``people.page_queries`` uses them too."""
     interviews = _related_model("interviews")
     through = interviews._meta.get_field("interviewees").remote_field.through
     return through.objects.select_related("person").order_by(
         "interview_id", *ordering_through(through, "person")
+    )
+
+
+def attach_interviewees(interviews, links):
+    """Each interview its interviewees, from ``interviewee_links`` rows."""
+    attach_grouped(
+        interviews, "interviewees", links, attrgetter("interview_id"), attrgetter("person")
     )
 
 
@@ -70,18 +80,10 @@ _INTERVIEWS = PreparedQuery(
     )
 )
 _INTERVIEWEES = PreparedQuery(
-    lambda project_id: _interviewee_links().filter(
+    lambda project_id: interviewee_links().filter(
         interview__project_id=project_id, interview__published=True
     )
 )
-
-
-def _attach_with_backlink(project, relation, objects):
-    """A reverse foreign key: each object also knows its project, as after a prefetch."""
-    field = Project._meta.get_field(relation).field
-    for obj in objects:
-        field.set_cached_value(obj, project)
-    attach(project, relation, objects)
 
 
 def project_for_page(slug, *, include_unpublished=False):
@@ -98,25 +100,16 @@ def project_for_page(slug, *, include_unpublished=False):
     project = found[0]
     project_id = project.pk
     attach(project, "successors", _SUCCESSORS.fetch(project_id=project_id))
-    _attach_with_backlink(project, "fundings", _FUNDINGS.fetch(project_id=project_id))
-    _attach_with_backlink(project, "links", _LINKS.fetch(project_id=project_id))
+    attach(project, "fundings", _FUNDINGS.fetch(project_id=project_id))
+    attach(project, "links", _LINKS.fetch(project_id=project_id))
     attach(project, "partners", _PARTNERS.fetch(project_id=project_id))
-    _attach_with_backlink(project, "roles", _ROLES.fetch(project_id=project_id))
+    attach(project, "roles", _ROLES.fetch(project_id=project_id))
     attach(project, "reports", _REPORTS.fetch(project_id=project_id))
     interviews = _INTERVIEWS.fetch(project_id=project_id)
-    _attach_with_backlink(project, "interviews", interviews)
+    attach(project, "interviews", interviews)
     if interviews:
-        _attach_interviewees(interviews, _INTERVIEWEES.fetch(project_id=project_id))
+        attach_interviewees(interviews, _INTERVIEWEES.fetch(project_id=project_id))
     return project
-
-
-def _attach_interviewees(interviews, links):
-    people = {interview.pk: [] for interview in interviews}
-    for link in links:
-        if link.interview_id in people:
-            people[link.interview_id].append(link.person)
-    for interview in interviews:
-        attach(interview, "interviewees", people[interview.pk])
 
 
 _PUBLISHED_PROJECTS = PreparedQuery(lambda: Project.objects.published())
@@ -130,11 +123,7 @@ def published_projects_for_listing():
     the published projects in Project's order, and the fundings of all published
     projects in one query, shared out by project. Two queries at any size."""
     projects = _PUBLISHED_PROJECTS.fetch()
-    fundings = {project.pk: [] for project in projects}
-    for funding in _FUNDINGS_OF_PUBLISHED.fetch():
-        fundings.setdefault(funding.project_id, []).append(funding)
-    for project in projects:
-        _attach_with_backlink(project, "fundings", fundings[project.pk])
+    attach_grouped(projects, "fundings", _FUNDINGS_OF_PUBLISHED.fetch(), attrgetter("project_id"))
     return projects
 
 

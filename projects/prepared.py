@@ -124,12 +124,30 @@ class AttachedRows(QuerySet):
 
 def attach(instance, relation, objects):
     """Leave ``objects`` where ``prefetch_related`` leaves a relation's rows, so that
-    ``instance.<relation>.all()`` returns them without a query."""
-    model = instance._meta.get_field(relation).related_model
-    rows = AttachedRows(model=model)
-    rows._result_cache = list(objects)
+    ``instance.<relation>.all()`` returns them without a query; on a reverse foreign key
+    each object also knows ``instance`` (``funding.project``), as after a prefetch."""
+    field = instance._meta.get_field(relation)
+    objects = list(objects)
+    if field.one_to_many:
+        for obj in objects:
+            field.field.set_cached_value(obj, instance)
+    rows = AttachedRows(model=field.related_model)
+    rows._result_cache = objects
     rows._prefetch_done = True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = rows
+
+
+def attach_grouped(instances, relation, rows, key, item=None):
+    """Share ``rows`` out to ``instances`` by ``key(row)`` (an instance's pk) and
+    ``attach`` each instance its own, in the rows' order; ``item(row)`` is what is
+    attached (the row itself by default, or e.g. the person of a many-to-many row)."""
+    groups = {instance.pk: [] for instance in instances}
+    for row in rows:
+        group = groups.get(key(row))
+        if group is not None:
+            group.append(item(row) if item else row)
+    for instance in instances:
+        attach(instance, relation, groups[instance.pk])
 
 
 def ordering_through(model, relation):

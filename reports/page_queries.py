@@ -4,7 +4,9 @@ The same rows as ``AnnualReport.objects.published().for_listing()``, with SQL co
 once per connection and language instead of on every request.
 """
 
-from projects.prepared import PreparedQuery, attach, ordering_through
+from operator import attrgetter
+
+from projects.prepared import PreparedQuery, attach_grouped, ordering_through
 
 from .models import AnnualReport
 
@@ -31,10 +33,11 @@ _PROJECT_LINKS = PreparedQuery(_project_links)
 def published_reports_for_listing():
     """The reports list's reports with their published projects, in two queries."""
     reports = _PUBLISHED_REPORTS.fetch()
-    projects = {report.pk: [] for report in reports}
-    for link in _PROJECT_LINKS.fetch():
-        if link.annualreport_id in projects:
-            projects[link.annualreport_id].append(link.project)
-    for report in reports:
-        attach(report, "projects", projects[report.pk])
+    attach_grouped(
+        reports,
+        "projects",
+        _PROJECT_LINKS.fetch(),
+        attrgetter("annualreport_id"),
+        attrgetter("project"),
+    )
     return reports
