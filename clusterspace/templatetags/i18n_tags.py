@@ -63,11 +63,7 @@ def foreign_language(obj, field):
 
 def marked(obj, field):
     """``obj.<field>`` escaped, in ``<span lang="…">`` when it falls back."""
-    shown = _shown(obj, field)
-    if shown is None:
-        value, language = getattr(obj, field), None
-    else:
-        value, language = shown
+    value, language = _shown(obj, field) or (getattr(obj, field), None)
     if value is None or value == "":
         return ""
     if language and language != get_language():
