@@ -199,12 +199,9 @@ def generate(total_projects, people, reports):
     )
 
 
-def describe(host):
-    """The pages to measure and their queries (full render, cache hit), as JSON on stdout."""
-    _django()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+def pages_to_measure():
+    """``(name, address)`` of the pages measured, in German: the first published project,
+    a person and a funder of it, the first report's PDF (Django set up)."""
     from django.urls import NoReverseMatch, reverse
     from django.utils import translation
 
@@ -228,7 +225,21 @@ def describe(host):
     with contextlib.suppress(NoReverseMatch):
         pages.append(("search", reverse("site:search") + "?q=Cluster"))
     pages.append(("report PDF", report.get_download_url()))
+    return pages
 
+
+def describe(host):
+    """The pages to measure and their queries (full render, cache hit), as JSON on stdout."""
+    _django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from people.models import Person
+    from projects.models import Project
+    from reports.models import AnnualReport
+
+    pages = pages_to_measure()
     client = Client()
     result = []
     for name, url in pages:

@@ -69,31 +69,22 @@ def best_cpu_ms(functions, rounds, requests):
 
 
 def pages():
-    from django.urls import reverse
-    from django.utils import translation
+    """The pages ``make bench`` measures (scripts/bench.py), less the PDF download (no
+    render), with a report's page and the 404 page (the frame alone)."""
+    from bench import pages_to_measure
 
-    from people.models import Person
-    from projects.models import Organisation, Project
     from reports.models import AnnualReport
 
-    translation.activate("de")
-    project = Project.objects.published().order_by("position", "pk").first()
+    found = [(name, url) for name, url in pages_to_measure() if name != "report PDF"]
     report = AnnualReport.objects.published().select_related("series").order_by("pk").first()
-    found = [
-        ("overview", reverse("projects:index")),
-        ("project page", project.get_absolute_url()),
-        ("reports list", reverse("reports:list")),
-        ("people index", reverse("people:index")),
-        ("person page", Person.objects.public().order_by("pk").first().get_absolute_url()),
-        ("organisation", Organisation.objects.order_by("pk").first().get_absolute_url()),
+    return [
+        *found,
         ("report page", report.get_absolute_url()),
-        ("search", reverse("site:search") + "?q=Cluster"),
         ("404 (the frame)", "/de/gibt-es-nicht/"),
     ]
-    return project, found
 
 
-def project_phases(project):
+def project_phases(url):
     """A project page's two parts, each alone: loading its rows, rendering its template."""
     from django.contrib.auth.models import AnonymousUser
     from django.template.loader import get_template
@@ -102,15 +93,15 @@ def project_phases(project):
 
     from projects.page_queries import project_for_page
 
-    url = project.get_absolute_url()
     request = RequestFactory().get(url)
     request.user = AnonymousUser()
     request.resolver_match = resolve(url)
-    loaded = project_for_page(project.slug)
+    slug = request.resolver_match.kwargs["slug"]
+    loaded = project_for_page(slug)
     template = get_template("projects/project_detail.html")
     context = {"project": loaded, "object": loaded}
     return {
-        "  its rows (project_for_page)": lambda: project_for_page(project.slug),
+        "  its rows (project_for_page)": lambda: project_for_page(slug),
         "  its template": lambda: template.render(context, request),
     }
 
@@ -131,12 +122,13 @@ def run(options):
     from django.test import Client
 
     client = Client()
-    project, found = pages()
+    found = pages()
+    project_url = dict(found)["project page"]
     sizes = {name: len(client.get(url).content) for name, url in found}
     functions = {name: (lambda url=url: client.get(url)) for name, url in found}
-    functions.update(project_phases(project))
+    functions.update(project_phases(project_url))
     best = best_cpu_ms(functions, options.rounds, options.requests)
-    print(f"{'page (project page: ' + project.slug + ')':44s} {'CPU ms':>7s} {'KB':>6s}")
+    print(f"{'page (project page: ' + project_url + ')':44s} {'CPU ms':>7s} {'KB':>6s}")
     for name, cpu in best.items():
         size = f"{sizes[name] / 1024:6.1f}" if name in sizes else ""
         print(f"{name:44s} {cpu:7.2f} {size}")
