@@ -21,7 +21,9 @@ from projects.files import file_size, new_upload
 DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SIGNATURE = b"%PDF-"
 END_MARKER = b"%%EOF"
-# PDF readers accept the signature and the end marker this far from the file's ends.
+# PDF readers accept the end marker this far from the file's end. The signature must open
+# the file: readers also accept it after a prefix, which lets a ZIP or HTML file that
+# carries a PDF pass as one (a polyglot).
 TOLERANCE = 1024
 
 CORRUPT_MESSAGE = _(
@@ -74,7 +76,17 @@ def inspect_pdf(file, *, max_bytes=None):
 
     try:
         file.seek(0)
-        if SIGNATURE not in file.read(TOLERANCE):
+        start = file.read(TOLERANCE)
+        if not start.startswith(SIGNATURE) and SIGNATURE in start:
+            raise ValidationError(
+                _(
+                    "Die Datei ist keine reine PDF-Datei: Vor dem PDF steht anderer Inhalt "
+                    "(etwa ein ZIP- oder HTML-Kopf). Bitte den Bericht als PDF exportieren "
+                    "und hochladen."
+                ),
+                code="prefixed_pdf",
+            )
+        if not start.startswith(SIGNATURE):
             raise ValidationError(
                 _(
                     "Die Datei ist keine PDF-Datei: Ihr Inhalt ist kein PDF, gleich wie sie "

@@ -50,6 +50,10 @@ REFUSALS = {
     "owner password only": (pdf_bytes(owner_password="rechte"), "kennwortgeschützt"),
     "no pages": (pdf_bytes(pages=0), "keine Seiten"),
     "empty": (b"", "leer"),
+    # Polyglots: a PDF behind another format's header, which PDF readers still open.
+    "zip header before the pdf": (b"PK\x03\x04" + b"\x00" * 26 + pdf_bytes(), "keine reine PDF"),
+    "html before the pdf": (b"<!DOCTYPE html><html>" + pdf_bytes(), "keine reine PDF"),
+    "byte order mark before the pdf": (b"\xef\xbb\xbf" + pdf_bytes(), "keine reine PDF"),
 }
 
 
@@ -90,7 +94,11 @@ def admin_add(admin_client, series, file, **extra):
     return admin_client.post(reverse("admin:reports_annualreport_add"), data)
 
 
-@pytest.mark.parametrize("case", ["text renamed .pdf", "truncated", "password to open"], ids=str)
+@pytest.mark.parametrize(
+    "case",
+    ["text renamed .pdf", "truncated", "password to open", "zip header before the pdf"],
+    ids=str,
+)
 def test_admin_refuses_a_bad_pdf_with_a_german_message(admin_client, series, media_root, case):
     data, message = REFUSALS[case]
     response = admin_add(admin_client, series, pdf_upload(data, name=f"{STEM}.pdf"))
