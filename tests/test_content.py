@@ -26,6 +26,7 @@ LAST_CHANGE = "17. April 2024"
 SERIES = "Jahresbericht Hamburger Cluster"
 EFRE = ("Europäischer Fonds für Regionale Entwicklung", "EFRE")
 BMBF = ("Bundesministerium für Bildung und Forschung", "BMBF")
+INTERVIEW_URL = "https://digitalcluster.hamburg/de/video-news-archiv/2024/2024-CrossClusterSpace"
 BWVI_NAME = "Behörde für Wirtschaft, Verkehr und Innovation der Freien und Hansestadt Hamburg"
 
 SOURCE = {
@@ -378,7 +379,10 @@ def test_people_groups_and_titles(archive):
         "Sebastian Alrutz",
         "Anna Vogel",
     }
-    assert interview.url == ""
+    # Lost on the source page ("–> hier" without an address); found in Digitalcluster
+    # Hamburg's video news archive, and the project's notes name that source.
+    assert interview.url == INTERVIEW_URL
+    assert "Digitalcluster Hamburg" in interview.project.editor_notes
 
 
 def test_funders_carry_identifiers_and_eu_programmes(archive):
@@ -442,6 +446,15 @@ def test_german_page_shows_every_fact_of_the_source(client, archive, slug):
         assert "Tina Barkmann, M.Sc." not in text
     for typo in CORRECTED_TYPOS:
         assert typo not in text
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_project_page_links_the_interview(client, archive, language):
+    with translation.override(language):
+        url = Project.objects.get(slug="cross-cluster-space-hamburg").get_absolute_url()
+    content = client.get(url).content.decode()
+    assert f'href="{INTERVIEW_URL}"' in content
+    assert "Der Link zum Interview ist nicht mehr bekannt" not in content
 
 
 @pytest.mark.parametrize("slug", SLUGS)
