@@ -7,12 +7,19 @@ of their text escaped, so no markup of theirs ever reaches a page.
 
 import re
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.html import format_html, format_html_join, urlize
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView
 
+from reports.models import AnnualReport
+
 from .models import Page
+
+# Where the accessibility statement shows its generated list of documents that are not
+# accessible yet: a line of its own in the text (either language's name works).
+DOCUMENT_LIST = re.compile(r"^[ \t]*\[(?:Dokumentenliste|Document list)\][ \t]*$", re.MULTILINE)
 
 # "[Platzhalter: ... - bitte von der Redaktion ergänzen]", "[Placeholder: ...]": a fact the
 # editors still have to fill in, marked so that nobody takes it for the real thing.
@@ -69,4 +76,17 @@ class PageView(DetailView):
         return get_object_or_404(pages, slug=self.kind)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(body=render_body(self.object.body), **kwargs)
+        body, *rest = DOCUMENT_LIST.split(self.object.body, maxsplit=1)
+        context = {"body": render_body(body), "body_after": render_body("".join(rest))}
+        if self.object.slug == Page.Kind.BARRIEREFREIHEIT:
+            # Generated from what each report's upload check found, never written by hand.
+            reports = (
+                AnnualReport.objects.published()
+                .not_accessible()
+                .select_related("series")
+                .order_by("-year", "series__title", "pk")
+            )
+            context["inaccessible_reports"] = Paginator(reports, 50).get_page(
+                self.request.GET.get("page")
+            )
+        return super().get_context_data(**context, **kwargs)

@@ -75,6 +75,23 @@ class ReportFileWidget(AdminFileWidget):
         return context
 
 
+class AccessibilityFilter(admin.SimpleListFilter):
+    """Reports by what the upload check found (``AnnualReport.accessibility_gaps``)."""
+
+    title = _("Barrierefreiheit")
+    parameter_name = "barrierefrei"
+
+    def lookups(self, request, model_admin):
+        return (("ja", _("barrierefrei")), ("nein", _("nicht barrierefrei")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.accessible()
+        if self.value() == "nein":
+            return queryset.not_accessible()
+        return queryset
+
+
 @admin.register(AnnualReport)
 class AnnualReportAdmin(VersionAdmin):
     list_display = (
@@ -83,14 +100,21 @@ class AnnualReportAdmin(VersionAdmin):
         "series",
         "size_display",
         "page_count",
+        "accessibility_display",
         "is_placeholder",
         "published",
     )
-    list_filter = ("published", "is_placeholder", "series", "projects")
+    list_filter = ("published", AccessibilityFilter, "is_placeholder", "series", "projects")
     list_select_related = ("series",)
     search_fields = ("year", "series__title", "projects__title")
     autocomplete_fields = ("projects",)
-    readonly_fields = ("cover_preview", "file_size", "page_count", "updated_at")
+    readonly_fields = (
+        "cover_preview",
+        "file_size",
+        "page_count",
+        "accessibility_display",
+        "updated_at",
+    )
     fields = (
         "series",
         "year",
@@ -101,6 +125,7 @@ class AnnualReportAdmin(VersionAdmin):
         "published",
         "file_size",
         "page_count",
+        "accessibility_display",
         "updated_at",
         "editor_notes",
     )
@@ -121,6 +146,33 @@ class AnnualReportAdmin(VersionAdmin):
         if obj is not None and obj.file and "file" in form.base_fields:
             form.base_fields["file"].widget.download_url = obj.get_download_url()
         return form
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        gaps = obj.accessibility_gaps
+        if "file" in form.changed_data and gaps:
+            # A warning, not a refusal: an archive keeps the report it has, and the
+            # accessibility statement lists it until an accessible version replaces it.
+            self.message_user(
+                request,
+                _(
+                    "Die PDF-Datei ist nicht barrierefrei: %(gaps)s. Sie wurde trotzdem "
+                    "gespeichert; die Erklärung zur Barrierefreiheit nennt sie, bis eine "
+                    "barrierefreie Fassung hochgeladen ist. Bitte wenn möglich ein getaggtes "
+                    "PDF mit Sprache und Titel exportieren (etwa in Word: „Barrierefreies PDF“)."
+                )
+                % {"gaps": ", ".join(str(gap) for gap in gaps)},
+                messages.WARNING,
+            )
+
+    @admin.display(description=_("Barrierefreiheit"))
+    def accessibility_display(self, report):
+        gaps = report.accessibility_gaps
+        if not gaps:
+            return _("barrierefrei (getaggt, Sprache %(language)s, Titel)") % {
+                "language": report.pdf_language
+            }
+        return _("nicht barrierefrei: %(gaps)s") % {"gaps": ", ".join(str(g) for g in gaps)}
 
     @admin.display(description=_("Größe"), ordering="file_size")
     def size_display(self, report):

@@ -55,6 +55,15 @@ class AnnualReportQuerySet(models.QuerySet):
             Prefetch("projects", queryset=Project.objects.published())
         )
 
+    def not_accessible(self):
+        """Reports whose PDF lacks tags, a language or a title, or was never checked."""
+        return self.filter(
+            Q(pdf_tagged=False) | Q(pdf_tagged__isnull=True) | Q(pdf_language="") | Q(pdf_title="")
+        )
+
+    def accessible(self):
+        return self.filter(pdf_tagged=True).exclude(pdf_language="").exclude(pdf_title="")
+
 
 class AnnualReport(models.Model):
     series = models.ForeignKey(
@@ -95,6 +104,18 @@ class AnnualReport(models.Model):
     cover_height = models.PositiveSmallIntegerField(
         _("Titelbild: Höhe (CSS-Pixel)"), null=True, blank=True, editable=False
     )
+    # What a screen reader needs of the PDF, read on upload (``validators.read_accessibility``);
+    # None: not checked yet (``manage.py check_report_pdfs``).
+    pdf_tagged = models.BooleanField(
+        _("Getaggtes PDF"),
+        null=True,
+        editable=False,
+        help_text=_("Strukturbaum und „/MarkInfo“: Screenreader können den Inhalt gliedern."),
+    )
+    pdf_language = models.CharField(
+        _("Sprache laut PDF"), max_length=35, blank=True, editable=False
+    )
+    pdf_title = models.CharField(_("Titel laut PDF"), max_length=300, blank=True, editable=False)
     is_placeholder = models.BooleanField(
         _("Platzhalter"),
         default=False,
@@ -152,6 +173,22 @@ class AnnualReport(models.Model):
     def filename(self):
         """The name a visitor's browser saves the download under."""
         return f"{self.file_stem}.pdf"
+
+    @property
+    def accessibility_gaps(self):
+        """What the PDF lacks for assistive technology, as short phrases for editors and
+        the accessibility statement; empty when it is tagged and names language and title.
+        """
+        if self.pdf_tagged is None:
+            return [_("noch nicht geprüft")]
+        gaps = []
+        if not self.pdf_tagged:
+            gaps.append(_("nicht getaggt (kein Strukturbaum)"))
+        if not self.pdf_language:
+            gaps.append(_("keine Sprache angegeben"))
+        if not self.pdf_title:
+            gaps.append(_("kein Titel"))
+        return gaps
 
     @property
     def has_cover(self):

@@ -43,6 +43,9 @@ PROCESSED_FIELDS = (
     "cover_fallback",
     "cover_width",
     "cover_height",
+    "pdf_tagged",
+    "pdf_language",
+    "pdf_title",
 )
 
 # PDFium is not thread-safe; gunicorn's threaded workers share one process.
@@ -104,6 +107,9 @@ def _apply(report, prepared, changes):
     report.file_size = facts.size
     report.page_count = facts.page_count
     report.file_sha256 = facts.sha256
+    report.pdf_tagged = facts.accessibility.tagged
+    report.pdf_language = facts.accessibility.language
+    report.pdf_title = facts.accessibility.title
     versioned = f"{report.file_stem}-{cover.digest}"
     report.cover_webp = changes.write(COVER_FOLDER, versioned, "webp", ContentFile(cover.webp))
     report.cover_fallback = changes.write(

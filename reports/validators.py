@@ -37,17 +37,47 @@ def max_upload_bytes():
 
 
 class PdfFacts:
-    """What the checks learn about a PDF: its size, page count and SHA-256."""
+    """What the checks learn about a PDF: its size, page count and SHA-256, and what
+    assistive technology needs of it (``PdfAccessibility``)."""
 
-    __slots__ = ("page_count", "sha256", "size")
+    __slots__ = ("accessibility", "page_count", "sha256", "size")
 
-    def __init__(self, size, page_count, sha256):
+    def __init__(self, size, page_count, sha256, accessibility=None):
         self.size = size
         self.page_count = page_count
         self.sha256 = sha256
+        self.accessibility = accessibility or PdfAccessibility()
 
     def __repr__(self):
         return f"PdfFacts(size={self.size}, page_count={self.page_count})"
+
+
+class PdfAccessibility:
+    """What a screen reader needs of a PDF (BITV 2.0 / PDF/UA, the basics a file shows):
+    tags (a structure tree, and ``/MarkInfo`` saying the content is marked), the
+    document's language (``/Lang``) and a title (document information or XMP)."""
+
+    __slots__ = ("language", "tagged", "title")
+
+    def __init__(self, tagged=False, language="", title=""):
+        self.tagged = tagged
+        self.language = language
+        self.title = title
+
+
+def read_accessibility(reader):
+    """``PdfAccessibility`` of an open ``PdfReader``."""
+    root = reader.root_object
+    mark_info = root.get("/MarkInfo")
+    marked = bool(mark_info and mark_info.get_object().get("/Marked"))
+    tagged = marked and "/StructTreeRoot" in root
+    language = str(root.get("/Lang") or "").strip()
+    title = ""
+    if reader.metadata and reader.metadata.title:
+        title = str(reader.metadata.title).strip()
+    if not title and reader.xmp_metadata and reader.xmp_metadata.dc_title:
+        title = str(next(iter(reader.xmp_metadata.dc_title.values()), "")).strip()
+    return PdfAccessibility(tagged=tagged, language=language[:35], title=title[:300])
 
 
 def corrupt():
@@ -111,12 +141,12 @@ def inspect_pdf(file, *, max_bytes=None):
             digest.update(chunk)
 
         file.seek(0)
-        page_count = _read_pages(file)
+        page_count, accessibility = _read_pages(file)
     finally:
         file.seek(0)
     if page_count == 0:
         raise ValidationError(_("Die PDF-Datei enthält keine Seiten."), code="no_pages")
-    return PdfFacts(size, page_count, digest.hexdigest())
+    return PdfFacts(size, page_count, digest.hexdigest(), accessibility)
 
 
 def _encrypted():
@@ -145,7 +175,7 @@ def _read_pages(file):
             box = page.mediabox
             if box.width <= 0 or box.height <= 0:
                 raise corrupt()
-        return len(pages)
+        return len(pages), read_accessibility(reader)
     except ValidationError:
         raise
     except FileNotDecryptedError as error:

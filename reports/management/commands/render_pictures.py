@@ -13,23 +13,28 @@ from reports.processing import process_report_file
 
 class Command(BaseCommand):
     help = (
-        "Zeichnet die Titelbilder der Jahresberichte (mit Seitenzahl und Größe) und die "
-        "Fassungen der Fotos und Logos neu, etwa nach einer Änderung der Bildgrößen. "
-        "Mit --missing nur dort, wo sie fehlen."
+        "Zeichnet die Titelbilder der Jahresberichte (mit Seitenzahl, Größe und "
+        "Barrierefreiheit der PDF-Datei) und die Fassungen der Fotos und Logos neu, etwa "
+        "nach einer Änderung der Bildgrößen. Mit --missing nur dort, wo sie fehlen."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--missing",
             action="store_true",
-            help="Nur Einträge ohne Titelbild beziehungsweise ohne Bildfassungen.",
+            help=(
+                "Nur Einträge ohne Titelbild beziehungsweise ohne Bildfassungen, und "
+                "Berichte, deren Barrierefreiheit noch nicht geprüft ist."
+            ),
         )
 
     def handle(self, *args, missing=False, **options):
         done = failed = 0
         reports = AnnualReport.objects.select_related("series").exclude(file="")
         if missing:
-            reports = reports.filter(Q(cover_webp="") | Q(cover_fallback=""))
+            reports = reports.filter(
+                Q(cover_webp="") | Q(cover_fallback="") | Q(pdf_tagged__isnull=True)
+            )
         for report in reports:
             ok = self._run(report, lambda report=report: process_report_file(report))
             done, failed = done + ok, failed + (not ok)
