@@ -453,7 +453,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Replaces Django's default for its loggers: one mail per error, and the console
     # handler above (through the root) instead of Django's DEBUG-only one.
-    "loggers": {"django": {"handlers": ["mail_admins"], "level": LOG_LEVEL}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # A wrong Host header is a bot's doing, not an error to mail about: logged only.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+    },
 }
 
 # Sentry, only with SENTRY_DSN (pip install ".[sentry]"): errors with their request id,

@@ -297,3 +297,12 @@ def test_the_example_environment_lists_the_new_variables():
     for name in ("DJANGO_ADMINS", "DJANGO_SERVER_EMAIL", "EMAIL_URL", "SENTRY_DSN", "LOG_FORMAT"):
         assert re.search(rf"^#?{name}=", example, re.M), name
     assert os.path.exists(BASE_DIR / "requirements" / "base.txt")
+
+
+@pytest.mark.django_db
+def test_a_wrong_host_is_logged_but_not_mailed(settings, mailoutbox, console_log):
+    settings.ADMINS = [("Betrieb", "betrieb@example.org")]
+    response = Client().get("/de/", headers={"Host": "angreifer.example.com"})
+    assert response.status_code == 400
+    assert mailoutbox == []
+    assert "ERROR django.security.DisallowedHost [" in console_log.getvalue()
