@@ -1,6 +1,7 @@
 # clusterspace: `make run` serves the archive for development, `make test` runs the suite.
-# Both set themselves up: a virtual environment in .venv from pyproject.toml, the
-# compiled translations, the database schema and the archive's content.
+# Both set themselves up: a virtual environment in .venv from the lock files
+# (requirements/*.txt, compiled from pyproject.toml), the compiled translations, the
+# database schema and the archive's content.
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve bench test setup messages lint format clean
+.PHONY: run serve bench test setup lock upgrade messages lint format clean
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -58,11 +59,38 @@ bench: setup
 
 setup: $(STAMP) messages
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in the lock, checked against their hashes, then the
+# project itself without resolving anything (its build backend, setuptools, is pinned in
+# the lock too). requirements/test.txt holds everything in requirements/base.txt (the
+# app and the extras a deployment may use) plus the test tools, at the same versions.
+PIP := $(PY) -m pip --quiet --disable-pip-version-check
+$(STAMP): pyproject.toml requirements/base.txt requirements/test.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(PIP) install --require-hashes --no-deps -r requirements/test.txt
+	$(PIP) install --no-deps --no-build-isolation -e .
+	$(PIP) check
 	touch $(STAMP)
+
+# The lock files, compiled by pip-tools for the Python that runs them (3.11 here and in
+# CI). `make lock` keeps every pinned version and only adds or drops what pyproject.toml
+# changed; `make upgrade` moves everything to the newest versions pyproject.toml admits.
+# requirements/base.txt: the app with the deployment extras (s3, redis, memcached,
+# sentry); requirements/test.txt: all extras, held to base.txt's versions.
+DEPLOY_EXTRAS := --extra s3 --extra redis --extra memcached --extra sentry
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --all-build-deps --newline=lf \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+# Needs only pip-tools (pinned in requirements/test.txt), not an installed project: the
+# lock is recompiled exactly when pyproject.toml and the installed set disagree.
+lock:
+	@test -x $(VENV)/bin/pip-compile || { $(PYTHON) -m venv $(VENV) && \
+	  $(PIP) install --require-hashes --no-deps -r requirements/test.txt; }
+	$(PIP_COMPILE) $(UPGRADE) $(DEPLOY_EXTRAS) -o requirements/base.txt pyproject.toml
+	$(PIP_COMPILE) $(UPGRADE) --all-extras -c requirements/base.txt \
+	  -o requirements/test.txt pyproject.toml
+
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 # Compiled catalogues are build products: made from the .po files with GNU gettext.
 messages: $(MO_FILES)

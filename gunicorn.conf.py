@@ -4,7 +4,8 @@ Read from the environment (see .env.example):
 HOST (default 127.0.0.1; 0.0.0.0 when the proxy runs on another machine), PORT (8000),
 WEB_CONCURRENCY (workers; default 2 * CPU cores + 1), GUNICORN_TIMEOUT (seconds, 30),
 GUNICORN_MAX_REQUESTS (requests before a worker is recycled, 50,000),
-FORWARDED_ALLOW_IPS (gunicorn's own: the proxies whose X-Forwarded-* it trusts).
+FORWARDED_ALLOW_IPS (gunicorn's own: the proxies whose X-Forwarded-* it trusts),
+LOG_FORMAT (json: gunicorn's own log lines as JSON objects too, like the app's).
 """
 
 import multiprocessing
@@ -47,10 +48,33 @@ preload_app = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# The client as the proxy saw it (X-Forwarded-For) after the proxy's own address.
+# The client as the proxy saw it (X-Forwarded-For) after the proxy's own address; last
+# the request's id (the X-Request-ID the app answers with: nginx's, or one it made), the
+# same id as in the app's log lines, the error mail and the 500 page.
 access_log_format = (
     '%(h)s %({x-forwarded-for}i)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+    " %({x-request-id}o)s"
 )
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    # One JSON object per line for gunicorn's messages and access lines as well (the
+    # access line, with the request's id, is the object's "message").
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "clusterspace.logs.JsonFormatter"}},
+        "handlers": {
+            "json": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        "root": {"handlers": ["json"], "level": "WARNING"},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["json"], "propagate": False},
+            "gunicorn.access": {"handlers": ["json"], "propagate": False},
+        },
+    }
 
 # gunicorn 25+ opens a control socket at one fixed path in the user's home folder; two
 # instances on one machine would share it, and service users often have no home. Workers

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from projects.admin import HTTPS_URL_FIELDS
+
 from .models import OpenDataLicence, Page
 
 
@@ -10,6 +12,7 @@ class OpenDataLicenceAdmin(TabbedTranslationAdmin):
 
     list_display = ("name", "url", "updated_at")
     fields = ("name", "url", "attribution")
+    formfield_overrides = HTTPS_URL_FIELDS
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not OpenDataLicence.objects.exists()

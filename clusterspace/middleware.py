@@ -1,6 +1,8 @@
-"""Response headers that Django's own middleware does not set."""
+"""Response headers that Django's own middleware does not set, and the request's id."""
 
 from django.conf import settings
+
+from clusterspace.logs import current_request_id, request_id_from
 
 
 def permissions_policy_header(policy):
@@ -19,4 +21,28 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class RequestIdMiddleware:
+    """Gives every request an id: the proxy's X-Request-ID if it is safe, else a new one.
+
+    The id is ``request.request_id`` for the views (the 500 page shows it), is in every
+    log line written while the request runs (``clusterspace.logs``) and goes back in the
+    response's X-Request-ID header, which gunicorn's access log records. First in
+    MIDDLEWARE, so that answers from the page cache carry it too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request_id_from(request.headers.get("X-Request-ID"))
+        request.request_id = request_id
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response.headers["X-Request-ID"] = request_id
         return response

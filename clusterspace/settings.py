@@ -6,7 +6,10 @@ without a real ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``. Every variabl
 listed in ``.env.example``.
 """
 
+import logging
 from datetime import timedelta
+from email.utils import getaddresses
+from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -104,7 +107,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a cached page or a 304 for an anonymous visitor is answered before anything
+    # Before all: the request's id (from nginx's X-Request-ID or new) for the logs, the
+    # error mail, the 500 page and the response header gunicorn's access log records.
+    "clusterspace.middleware.RequestIdMiddleware",
+    # Then: a cached page or a 304 for an anonymous visitor is answered before anything
     # else runs, with the headers the whole stack gave it (clusterspace.cache).
     "clusterspace.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -374,12 +380,114 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# --- Errors reach someone --------------------------------------------------------------
+# A 500 mails DJANGO_ADMINS (with DEBUG off) through the server EMAIL_URL names; the mail
+# carries the request's id and no secrets (clusterspace.logs.ErrorReportFilter).
+
+
+def _admins(name, default):
+    """DJANGO_ADMINS: addresses, comma-separated, each optionally "Name <address>"."""
+    value = env.str(name, default="")
+    admins = []
+    for display_name, address in getaddresses([value]) if value.strip() else []:
+        if "@" not in address:
+            raise ValueError(f"not an e-mail address: {display_name or address!r}")
+        admins.append((display_name or address, address))
+    return admins or default
+
+
+ADMINS = _read("DJANGO_ADMINS", _admins, [])
+SERVER_EMAIL = _read("DJANGO_SERVER_EMAIL", env.str, "root@localhost")
+DEFAULT_FROM_EMAIL = _read("DJANGO_DEFAULT_FROM_EMAIL", env.str, SERVER_EMAIL)
+if ADMINS and not DEBUG and SERVER_EMAIL == "root@localhost":
+    raise ImproperlyConfigured(
+        "DJANGO_SERVER_EMAIL: set the sender of the error mails to DJANGO_ADMINS "
+        "(an address the mail server accepts)."
+    )
+EMAIL_SUBJECT_PREFIX = _read("DJANGO_EMAIL_SUBJECT_PREFIX", env.str, "[Projektarchiv] ")
+# EMAIL_URL: smtp://host:25, smtp+tls://user:password@host:587 (STARTTLS),
+# smtp+ssl://user:password@host:465, consolemail:// (user and password URL-encoded).
+globals().update(
+    {
+        key: value
+        for key, value in _read("EMAIL_URL", env.email_url, "smtp://localhost:25").items()
+        if value is not None
+    }
+)
+EMAIL_TIMEOUT = 10
+# Every POST value and every setting holding credentials are hidden in error reports.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "clusterspace.logs.ErrorReportFilter"
+
+# LOG_FORMAT=json: one JSON object per line (clusterspace.logs.JsonFormatter); plain by
+# default. Both carry the request's id. LOG_LEVEL: the least level written (WARNING).
+LOG_FORMAT = _read("LOG_FORMAT", env.str, "plain").strip().lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT: {LOG_FORMAT!r} is neither 'plain' nor 'json'.")
+LOG_LEVEL = _read("LOG_LEVEL", env.str, "WARNING").strip().upper()
+if LOG_LEVEL not in logging.getLevelNamesMapping():
+    raise ImproperlyConfigured(f"LOG_LEVEL: {LOG_LEVEL!r} is no logging level (e.g. INFO).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {
+        "request_id": {"()": "clusterspace.logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "clusterspace.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "formatter": "plain",
+            "filters": ["require_debug_false", "request_id"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Replaces Django's default for its loggers: one mail per error, and the console
+    # handler above (through the root) instead of Django's DEBUG-only one.
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # A wrong Host header is a bot's doing, not an error to mail about: logged only.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+    },
 }
+
+# Sentry, only with SENTRY_DSN (pip install ".[sentry]"): errors with their request id,
+# tagged with release and environment; no personal data, no request bodies.
+_sentry_dsn = env.str("SENTRY_DSN", default="")  # lower case: never shown as a setting
+if _sentry_dsn:
+    if find_spec("sentry_sdk") is None:
+        raise ImproperlyConfigured("SENTRY_DSN needs sentry-sdk: pip install '.[sentry]'")
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    def _sentry_tag_request_id(event, hint):
+        from clusterspace.logs import current_request_id
+
+        event.setdefault("tags", {})["request_id"] = current_request_id.get()
+        return event
+
+    try:
+        _release = f"clusterspace@{version('clusterspace')}"
+    except PackageNotFoundError:
+        _release = "clusterspace"
+    sentry_sdk.init(
+        dsn=_sentry_dsn,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        release=_read("SENTRY_RELEASE", env.str, "") or _release,
+        environment=_read("SENTRY_ENVIRONMENT", env.str, "production"),
+        before_send=_sentry_tag_request_id,
+    )
 
 # The admin's path, below the language prefix: /de/admin/ by default.
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
@@ -397,4 +505,3 @@ BACKUP_MODELS = [
     # The version history (django-reversion), so a restore keeps what editors can undo.
     "reversion",
 ]
-FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional: Django 6 assumes https for bare URLs

@@ -28,6 +28,9 @@ urlpatterns += site_urls.root_urlpatterns
 # Outside the language prefix: the proxy's health check and the uploaded pictures (with
 # DJANGO_MEDIA_STORAGE=s3 the storage hands out its own URLs instead).
 urlpatterns += [path("healthz", site_views.healthz, name="healthz")]
+
+# The 500 page names the request's id (clusterspace.middleware.RequestIdMiddleware).
+handler500 = "clusterspace.views.server_error"
 if settings.MEDIA_STORAGE == "filesystem":
     urlpatterns += [
         path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", site_views.media, name="media"),

@@ -6,6 +6,7 @@
 
 import reversion
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
@@ -36,12 +37,20 @@ for model in (Organisation, Funding, ProjectLink):
     reversion.register(model)
 
 
+# Every admin form with a web address reads a bare "example.org" as https://example.org
+# (the default from Django 6 on; said explicitly instead of the transitional setting).
+# Also used by the admins in reports and clusterspace.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class VersionedTranslationAdmin(VersionAdmin, TabbedTranslationAdmin):
     """Translated fields as tabs, and every save kept as a version editors can restore.
 
     The content apps' admins share it: "Änderungsgeschichte" shows who changed what and
     when; "Gelöschte … wiederherstellen" brings back a deleted entry with its inline rows.
     """
+
+    formfield_overrides = HTTPS_URL_FIELDS
 
 
 class FundingInline(TranslationTabularInline):
@@ -61,6 +70,7 @@ class FundingInline(TranslationTabularInline):
 class ProjectLinkInline(TranslationTabularInline):
     model = ProjectLink
     extra = 0
+    formfield_overrides = HTTPS_URL_FIELDS
     fields = ("label", "url", "position")
 
 

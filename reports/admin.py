@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 from reversion.admin import VersionAdmin
 
-from projects.admin import ProjectAdmin, VersionedTranslationAdmin
+from projects.admin import HTTPS_URL_FIELDS, ProjectAdmin, VersionedTranslationAdmin
 
 from .models import AnnualReport, Interview, ReportSeries
 from .processing import process_report_file
@@ -31,6 +31,7 @@ class ReportInline(admin.TabularInline):
 class InterviewInline(TranslationStackedInline):
     model = Interview
     extra = 0
+    formfield_overrides = HTTPS_URL_FIELDS
     autocomplete_fields = ("interviewer", "interviewees")
     fields = ("title", "headline", "teaser", "interviewer", "interviewees", "url", "published")
 

@@ -286,7 +286,70 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     monkeypatch.setattr(views.connection, "cursor", unreachable)
     response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.content == b"database: failed\n"
     assert b"connection refused" not in response.content
+
+
+@pytest.mark.django_db
+def test_healthz_writes_reads_and_deletes_a_probe_in_the_cache_and_the_media_storage(
+    client, media_root
+):
+    from django.core.cache import cache
+    from django.core.files.storage import default_storage
+
+    saved, cached = [], []
+    real_save, real_set = default_storage.save, cache.set
+
+    def save(name, content, **kwargs):
+        saved.append(real_save(name, content, **kwargs))
+        return saved[-1]
+
+    def set_(key, value, *args, **kwargs):
+        cached.append(key)
+        return real_set(key, value, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(default_storage, "save", save)
+        patch.setattr(cache, "set", set_)
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert len(saved) == 1 and len(cached) == 1
+    assert not default_storage.exists(saved[0])
+    assert cache.get(cached[0]) is None
+    assert list(media_root.iterdir()) == []  # nothing left behind, not even a folder
+
+
+class _Broken(Exception):
+    """What a broken part raises; its text must never reach the answer."""
+
+
+def _raise(*args, **kwargs):
+    raise _Broken(f"secret-host.example.org:6379 {BASE_DIR}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("part", "target", "attribute", "replacement"),
+    [
+        ("cache", "django.core.cache.cache", "set", _raise),
+        ("cache", "django.core.cache.cache", "get", lambda *a, **k: None),  # keeps nothing
+        ("media storage", "django.core.files.storage.default_storage", "save", _raise),
+        ("media storage", "django.core.files.storage.default_storage", "open", _raise),
+    ],
+)
+def test_healthz_answers_503_naming_the_part_that_failed(
+    client, monkeypatch, media_root, part, target, attribute, replacement
+):
+    module, name = target.rsplit(".", 1)
+    obj = getattr(__import__(module, fromlist=[name]), name)
+    monkeypatch.setattr(obj, attribute, replacement)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == f"{part}: failed\n".encode()
+    assert b"secret-host" not in response.content
+    assert str(BASE_DIR).encode() not in response.content
+    assert not media_root.exists() or list(media_root.iterdir()) == []
 
 
 def test_healthz_is_exempt_from_the_ssl_redirect(tmp_path):
