@@ -148,7 +148,7 @@ def read_content_version():
 def _release_files():
     base = Path(settings.BASE_DIR)
     yield from sorted((base / "templates").rglob("*.html"))
-    for package in ("clusterspace", "projects", "people", "reports"):
+    for package in ("core", "clusterspace", "projects", "people", "reports"):
         yield from sorted(p for p in (base / package).rglob("*.py") if "migrations" not in p.parts)
     for locale_path in settings.LOCALE_PATHS:
         yield from sorted(Path(locale_path).rglob("*.mo"))

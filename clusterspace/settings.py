@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "reversion",
+    # What every app uses (images, files, months, file responses, the content models'
+    # shared shape); the content apps build on it.
+    "core",
     "clusterspace",
     "projects",
     "people",

@@ -15,7 +15,7 @@ from .models import Funding, Organisation, Project, ProjectLink
 
 
 def image_preview(obj, field):
-    """The rendition a page shows (``projects.images``), or a note that there is none."""
+    """The rendition a page shows (``core.images``), or a note that there is none."""
     fallback = getattr(obj, f"{field}_fallback")
     if not fallback:
         return _("Kein Bild: Die Website zeigt den Namen als Text.")

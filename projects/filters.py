@@ -13,8 +13,9 @@ from django.db.models import Count, Max, Min, Q
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from core.months import YearMonth
+
 from .models import Organisation, Project
-from .months import YearMonth
 
 STATUS_FILTERS = {
     Project.Status.PLANNED: "planned",

@@ -14,15 +14,15 @@ from django.dispatch import receiver
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .images import (
+from core.images import (
     ImageSlot,
     RenditionSpec,
     delete_slot_files_on_commit,
     image_slots_saved,
     validate_image_upload,
 )
-from .months import YearMonth, format_span
-from .reversing import reverse_cached
+from core.months import YearMonth, format_span
+from core.reversing import reverse_cached
 
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.reversing import reverse_cached
 from people.models import Person
 from projects.models import Project
-from projects.reversing import reverse_cached
 
 from .processing import delete_report_files_on_commit, report_files_saved
 from .validators import validate_report_pdf
