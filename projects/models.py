@@ -21,6 +21,7 @@ from core.images import (
     image_slots_saved,
     validate_image_upload,
 )
+from core.models import Content, EditorNotes, PublishableQuerySet
 from core.months import YearMonth, format_span
 from core.reversing import reverse_cached
 
@@ -72,7 +73,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(EditorNotes):
     """A funder, commissioning body or partner organisation."""
 
     name = models.CharField(_("Name"), max_length=300)
@@ -123,11 +124,6 @@ class Organisation(models.Model):
     )
     logo_height = models.PositiveSmallIntegerField(
         _("Logo: Höhe (CSS-Pixel)"), null=True, blank=True, editable=False
-    )
-    editor_notes = models.TextField(
-        _("Recherchenotizen"),
-        blank=True,
-        help_text=_("Nur für die Redaktion sichtbar: Fakten aus anderen Quellen, mit Quelle."),
     )
 
     objects = OrganisationQuerySet.as_manager()
@@ -180,14 +176,7 @@ def _delete_organisation_logo(sender, instance, **kwargs):
     delete_slot_files_on_commit(instance, [LOGO])
 
 
-class ProjectQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published=True)
-
-    def visible_to(self, user):
-        """Editors see unpublished entries (with a banner); visitors do not."""
-        return self if user.is_staff else self.published()
-
+class ProjectQuerySet(PublishableQuerySet):
     def with_month_indexes(self):
         return self.annotate(
             start_index=F("start_year") * 12 + F("start_month") - 1,
@@ -238,7 +227,7 @@ class ProjectQuerySet(models.QuerySet):
         )
 
 
-class Project(models.Model):
+class Project(Content):
     class Status(models.TextChoices):
         PLANNED = "geplant", _("geplant")
         ONGOING = "laufend", _("laufend")
@@ -279,6 +268,7 @@ class Project(models.Model):
         related_name="partner_projects",
         verbose_name=_("Partnerorganisationen"),
     )
+    # ``Content``'s field, with a word for the editors.
     published = models.BooleanField(
         _("veröffentlicht"),
         default=False,
@@ -288,11 +278,6 @@ class Project(models.Model):
         _("Position"), default=0, help_text=_("Reihenfolge in der Liste; kleinere Zahlen zuerst.")
     )
     updated_at = models.DateTimeField(_("Letzte Änderung"), auto_now=True)
-    editor_notes = models.TextField(
-        _("Recherchenotizen"),
-        blank=True,
-        help_text=_("Nur für die Redaktion sichtbar: Fakten aus anderen Quellen, mit Quelle."),
-    )
 
     objects = ProjectQuerySet.as_manager()
 

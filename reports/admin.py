@@ -168,3 +168,16 @@ class InterviewAdmin(VersionedTranslationAdmin):
     list_select_related = ("project", "interviewer")
     search_fields = ("title", "headline", "teaser")
     autocomplete_fields = ("project", "interviewer", "interviewees")
+    # Named, so that "published" (inherited from core.models.Publishable) stays below
+    # the interview's own fields.
+    fields = (
+        "project",
+        "title",
+        "headline",
+        "teaser",
+        "interviewer",
+        "interviewees",
+        "url",
+        "published",
+        "position",
+    )
