@@ -51,8 +51,8 @@ except ImportError:  # pragma: no cover - installed with whitenoise[brotli]
 
 logger = logging.getLogger(__name__)
 
-# Apps whose models are the public content.
-CONTENT_APPS = {"projects", "people", "reports", "clusterspace"}
+# Apps whose models are the public content: the content apps and the site's own pages.
+CONTENT_APPS = {*settings.CONTENT_APPS, "clusterspace"}
 MAX_QUERY_STRING = 300
 MIN_COMPRESS_BYTES = 200
 # Response headers the middleware sets itself on every answer from the cache.

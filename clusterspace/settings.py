@@ -85,6 +85,11 @@ for _origin in CSRF_TRUSTED_ORIGINS:
             f"DJANGO_CSRF_TRUSTED_ORIGINS: {_origin!r} needs its scheme, e.g. https://{_origin}"
         )
 
+# The apps whose models are the archive's content, written once: the page cache's
+# content version rises when they change (clusterspace.cache), the editor group gets
+# their permissions (clusterspace.editors), backups save them (BACKUP_MODELS).
+CONTENT_APPS = ["projects", "people", "reports"]
+
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch it.
     "modeltranslation",
@@ -101,9 +106,7 @@ INSTALLED_APPS = [
     # shared shape); the content apps build on it.
     "core",
     "clusterspace",
-    "projects",
-    "people",
-    "reports",
+    *CONTENT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -393,9 +396,7 @@ BACKUP_MODELS = [
     "auth.group",
     "auth.user",
     "clusterspace",
-    "projects",
-    "people",
-    "reports",
+    *CONTENT_APPS,
     "admin.logentry",
     # The version history (django-reversion), so a restore keeps what editors can undo.
     "reversion",
