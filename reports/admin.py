@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 from reversion.admin import VersionAdmin
 
-from projects.admin import ProjectAdmin, VersionedTranslationAdmin
+from core.admin import VersionedTranslationAdmin
 
 from .models import AnnualReport, Interview, ReportSeries
 from .processing import process_report_file
@@ -20,6 +20,7 @@ for model in (ReportSeries, AnnualReport, Interview):
     reversion.register(model)
 
 
+# ReportInline and InterviewInline: on the project's admin page (clusterspace.admin).
 class ReportInline(admin.TabularInline):
     model = AnnualReport.projects.through
     extra = 0
@@ -33,11 +34,6 @@ class InterviewInline(TranslationStackedInline):
     extra = 0
     autocomplete_fields = ("interviewer", "interviewees")
     fields = ("title", "headline", "teaser", "interviewer", "interviewees", "url", "published")
-
-
-# Reports and interviews are edited on the project page too; ``projects`` does not import
-# this app.
-ProjectAdmin.inlines = [*ProjectAdmin.inlines, ReportInline, InterviewInline]
 
 
 @admin.register(ReportSeries)
