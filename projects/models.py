@@ -1,8 +1,8 @@
 """Projects, the organisations that fund them, and their external links.
 
 People's roles (``people``) and annual reports and interviews (``reports``) point to
-``Project``; this app reaches them only through the reverse relations ``roles``,
-``reports`` and ``interviews``.
+``Project``; this app neither imports those apps nor uses the reverse relations they
+add. Pages and admin screens that show them are composed in ``clusterspace``.
 """
 
 from django.conf import settings
@@ -203,10 +203,11 @@ class ProjectQuerySet(PublishableQuerySet):
         )
 
     def for_detail(self):
-        """Everything a project page shows, in a fixed number of queries."""
-        role_model = self.model._meta.get_field("roles").related_model
-        report_model = self.model._meta.get_field("reports").related_model
-        interview_model = self.model._meta.get_field("interviews").related_model
+        """A project's own rows that its page shows, in a fixed number of queries.
+
+        The rows of the apps that build on projects (roles, reports, interviews) are
+        added where the page is composed: ``clusterspace.composition.projects_for_page``.
+        """
         # The related models order by "project" first, which joins the project table only
         # to sort by the project's own ordering; a prefetch groups rows by project anyway,
         # so the project's id sorts them the same within each project, without the join.
@@ -215,15 +216,6 @@ class ProjectQuerySet(PublishableQuerySet):
             Prefetch("links", queryset=ProjectLink.objects.order_by("project_id", "position")),
             "partners",
             Prefetch("successors", queryset=Project.objects.published()),
-            Prefetch("roles", queryset=role_model.objects.for_project_page()),
-            # The page names each report, not the report's other projects.
-            Prefetch("reports", queryset=report_model.objects.published().select_related("series")),
-            Prefetch(
-                "interviews",
-                queryset=interview_model.objects.published()
-                .for_listing()
-                .order_by("project_id", "position", "pk"),
-            ),
         )
 
 
