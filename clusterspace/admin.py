@@ -1,9 +1,33 @@
+"""The site's own admin screens, and the admin screens that span apps.
+
+A project is edited with its roles (``people``), reports and interviews (``reports``),
+and its versions hold those rows too: composed here, so that ``projects`` never imports
+the apps that build on it.
+"""
+
+import reversion
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from projects.admin import HTTPS_URL_FIELDS
+from core.admin import HTTPS_URL_FIELDS
+from people.admin import RoleInline
+from projects.admin import PROJECT_FOLLOW, ProjectAdmin
+from projects.models import Project
+from reports.admin import InterviewInline, ReportInline
 
 from .models import OpenDataLicence, Page
+
+# Before the admin below is created (VersionAdmin would register the model itself, with
+# the inlines' relations only). Restoring a version restores the project's fundings and
+# links, its roles and its interviews; reports are rows of their own (many projects).
+reversion.register(Project, follow=(*PROJECT_FOLLOW, "roles", "interviews"))
+
+
+@admin.register(Project)
+class ComposedProjectAdmin(ProjectAdmin):
+    """The project admin with the inlines of the apps that build on projects."""
+
+    inlines = [*ProjectAdmin.inlines, RoleInline, ReportInline, InterviewInline]
 
 
 @admin.register(OpenDataLicence)

@@ -51,8 +51,8 @@ except ImportError:  # pragma: no cover - installed with whitenoise[brotli]
 
 logger = logging.getLogger(__name__)
 
-# Apps whose models are the public content.
-CONTENT_APPS = {"projects", "people", "reports", "clusterspace"}
+# Apps whose models are the public content: the content apps and the site's own pages.
+CONTENT_APPS = {*settings.CONTENT_APPS, "clusterspace"}
 MAX_QUERY_STRING = 300
 MIN_COMPRESS_BYTES = 200
 # Response headers the middleware sets itself on every answer from the cache.
@@ -148,7 +148,7 @@ def read_content_version():
 def _release_files():
     base = Path(settings.BASE_DIR)
     yield from sorted((base / "templates").rglob("*.html"))
-    for package in ("clusterspace", "projects", "people", "reports"):
+    for package in ("core", "clusterspace", "projects", "people", "reports"):
         yield from sorted(p for p in (base / package).rglob("*.py") if "migrations" not in p.parts)
     for locale_path in settings.LOCALE_PATHS:
         yield from sorted(Path(locale_path).rglob("*.mo"))

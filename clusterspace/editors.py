@@ -1,20 +1,21 @@
 """The "Redaktion" group: exactly the permissions the chair's editors need.
 
-Editors change content (projects, people, reports and the site's own pages and open-data
-licence), not accounts, groups, login locks or the page cache's bookkeeping. The group is
-created by a migration and kept in step after every ``migrate``, so a model added later
-is covered without another data migration.
+Editors change content (the apps of ``settings.CONTENT_APPS`` and the site's own pages
+and open-data licence), not accounts, groups, login locks or the page cache's
+bookkeeping. The group is created by a migration and kept in step after every
+``migrate``, so a model added later is covered without another data migration.
 """
 
+from django.conf import settings
+
 EDITOR_GROUP = "Redaktion"
-CONTENT_APPS = ("projects", "people", "reports")
 SITE_CONTENT_MODELS = ("page", "opendatalicence")
 
 
 def editor_permissions(permission_model):
     """The permissions editors get: every action on the content models."""
     return permission_model.objects.filter(
-        content_type__app_label__in=CONTENT_APPS
+        content_type__app_label__in=settings.CONTENT_APPS
     ) | permission_model.objects.filter(
         content_type__app_label="clusterspace", content_type__model__in=SITE_CONTENT_MODELS
     )

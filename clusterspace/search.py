@@ -31,9 +31,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.months import YearMonth, format_span
 from people.models import Person
 from projects.models import Funding, Organisation, Project
-from projects.months import YearMonth, format_span
 from reports.models import AnnualReport, Interview
 
 MAX_QUERY_LENGTH = 200

@@ -88,6 +88,11 @@ for _origin in CSRF_TRUSTED_ORIGINS:
             f"DJANGO_CSRF_TRUSTED_ORIGINS: {_origin!r} needs its scheme, e.g. https://{_origin}"
         )
 
+# The apps whose models are the archive's content, written once: the page cache's
+# content version rises when they change (clusterspace.cache), the editor group gets
+# their permissions (clusterspace.editors), backups save them (BACKUP_MODELS).
+CONTENT_APPS = ["projects", "people", "reports"]
+
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch it.
     "modeltranslation",
@@ -100,10 +105,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "reversion",
+    # What every app uses (images, files, months, file responses, the content models'
+    # shared shape); the content apps build on it.
+    "core",
     "clusterspace",
-    "projects",
-    "people",
-    "reports",
+    *CONTENT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -498,9 +504,7 @@ BACKUP_MODELS = [
     "auth.group",
     "auth.user",
     "clusterspace",
-    "projects",
-    "people",
-    "reports",
+    *CONTENT_APPS,
     "admin.logentry",
     # The version history (django-reversion), so a restore keeps what editors can undo.
     "reversion",

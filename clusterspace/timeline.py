@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from projects.months import YearMonth, format_span
+from core.months import YearMonth, format_span
 
 MONTH_WIDTH = 6  # px per month
 LABEL_HEIGHT = 16

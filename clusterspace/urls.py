@@ -14,7 +14,7 @@ admin.site.site_title = _("Projektarchiv – Redaktion")
 admin.site.index_title = _("Inhalte bearbeiten")
 
 urlpatterns = i18n_patterns(
-    path("", include("projects.urls")),
+    path("", include("clusterspace.project_urls")),
     path(_("personen/"), include("people.urls")),
     path(_("jahresberichte/"), include("reports.urls")),
     path("", include("clusterspace.site_urls")),

@@ -1,32 +1,24 @@
-"""Site-wide views: the health check and the uploaded files (media)."""
+"""Site-wide views: the health check, the uploaded files (media), the project list's filters."""
 
 import logging
-import mimetypes
-import os
 import posixpath
-import stat
 import uuid
-from urllib.parse import quote
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpResponse,
-    HttpResponseNotModified,
-    HttpResponseServerError,
-)
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.template import loader
-from django.utils._os import safe_join
-from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.static import was_modified_since
+from django.views.generic import TemplateView
+
+from core.responses import file_response
+from projects.models import Project
+
+from .project_filters import ProjectFilterForm, filter_choices
 
 # The generic media view serves pictures only (portraits, logos, report covers). Report
 # PDFs go through the reports' download view, which checks that the report is published.
@@ -102,42 +94,6 @@ def server_error(request):
     )
 
 
-def media_file_response(request, name, *, content_type=None, filename=None, max_age=None):
-    """Answer with the uploaded file ``name`` from MEDIA_ROOT (file system storage).
-
-    Meant for every view that hands out uploads (pictures here, report PDFs in
-    ``reports``). With ``settings.MEDIA_ACCEL_REDIRECT_PREFIX`` set the response carries
-    only the headers and ``X-Accel-Redirect: <prefix><name>``, and nginx sends the file
-    from its internal location; otherwise Django streams it. A name outside MEDIA_ROOT or
-    a missing file is a 404.
-    """
-    try:
-        path = safe_join(settings.MEDIA_ROOT, name)
-        info = os.stat(path)
-    except (SuspiciousFileOperation, ValueError, OSError) as error:
-        raise Http404 from error
-    if not stat.S_ISREG(info.st_mode):
-        raise Http404
-
-    if content_type is None:
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    headers = {"Last-Modified": http_date(info.st_mtime)}
-    if max_age is not None:
-        headers["Cache-Control"] = f"public, max-age={max_age}"
-    if filename:
-        headers["Content-Disposition"] = content_disposition_header(False, filename)
-    if not was_modified_since(request.headers.get("if-modified-since"), info.st_mtime):
-        return HttpResponseNotModified(headers=headers)
-
-    prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
-    if prefix:
-        response = HttpResponse(content_type=content_type, headers=headers)
-        response["X-Accel-Redirect"] = prefix + quote(name.lstrip("/"))
-        return response
-    # FileResponse closes the file when the response is done.
-    return FileResponse(open(path, "rb"), content_type=content_type, headers=headers)
-
-
 @require_safe
 def media(request, path):
     """Uploaded pictures under MEDIA_URL, from MEDIA_ROOT; 404 for anything else.
@@ -154,4 +110,31 @@ def media(request, path):
     # show; only editors open them (the admin links them), visitors get the renditions.
     if "original" in name.split("/")[:-1] and not request.user.is_staff:
         raise Http404
-    return media_file_response(request, name, max_age=MEDIA_MAX_AGE)
+    return file_response(
+        request, default_storage, name, cache_control=f"public, max-age={MEDIA_MAX_AGE}"
+    )
+
+
+class ProjectFilterView(TemplateView):
+    """All projects with filters (status, funder, person, year) in the URL; GET only.
+
+    A value that names nothing is ignored with a note. Six queries: the choices (three),
+    the count, the page of projects and their funders.
+    """
+
+    template_name = "projects/project_filter.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        form = ProjectFilterForm(self.request.GET, **filter_choices())
+        projects = form.apply(Project.objects.published().for_listing())
+        page = Paginator(projects, self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            form=form,
+            page_obj=page,
+            projects=page.object_list,
+            filters_active=form.summary(),
+            filters_ignored=form.ignored(),
+            status_links=form.status_links(),
+            **kwargs,
+        )

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
-from projects.admin import ProjectAdmin, VersionedTranslationAdmin, image_preview
+from core.admin import VersionedTranslationAdmin, image_preview
 
 from .models import Person, Role, RoleKind
 
@@ -13,6 +13,8 @@ for model in (Person, RoleKind, Role):
 
 
 class RoleInline(TranslationTabularInline):
+    """Roles on the project's admin page (composed in clusterspace.admin)."""
+
     model = Role
     extra = 0
     autocomplete_fields = ("person",)
@@ -27,10 +29,6 @@ class RoleInline(TranslationTabularInline):
     )
     verbose_name = _("Rolle im Projekt")
     verbose_name_plural = _("Rollen im Projekt")
-
-
-# Roles are edited on the project page; ``projects`` does not import this app.
-ProjectAdmin.inlines = [*ProjectAdmin.inlines, RoleInline]
 
 
 class PersonRoleInline(TranslationTabularInline):

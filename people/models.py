@@ -7,15 +7,15 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.images import (
+from core.images import (
     ImageSlot,
     RenditionSpec,
     delete_slot_files_on_commit,
     image_slots_saved,
     validate_image_upload,
 )
+from core.reversing import reverse_cached
 from projects.models import Project
-from projects.reversing import reverse_cached
 
 # The portrait on a person's page: at most 160 x 200 CSS pixels, drawn at twice that.
 PHOTO = ImageSlot("photo", "personen", RenditionSpec(width=160, height=200, fallback="JPEG"))
@@ -97,7 +97,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         # A new photo is stored without metadata, with its renditions; replaced files go
-        # after the commit (``projects.images``).
+        # after the commit (``core.images``).
         with image_slots_saved(self, [PHOTO], stem=self.slug, save_kwargs=kwargs):
             super().save(*args, **kwargs)
 

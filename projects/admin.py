@@ -1,56 +1,29 @@
 """Admin for projects and organisations.
 
-``people`` and ``reports`` add their inlines (roles, reports, interviews) to
-``ProjectAdmin`` in their own admin modules, so that this app never imports them.
+``ProjectAdmin`` edits a project with its own rows (fundings, links). It is registered
+in ``clusterspace.admin``, which adds the inlines of the apps that build on projects
+(roles, reports, interviews): this app never imports them.
 """
 
 import reversion
 from django.contrib import admin
-from django.db import models
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
-from reversion.admin import VersionAdmin
+from modeltranslation.admin import TranslationTabularInline
 
-from .models import Funding, Organisation, Project, ProjectLink
+from core.admin import HTTPS_URL_FIELDS, VersionedTranslationAdmin, image_preview
 
-
-def image_preview(obj, field):
-    """The rendition a page shows (``projects.images``), or a note that there is none."""
-    fallback = getattr(obj, f"{field}_fallback")
-    if not fallback:
-        return _("Kein Bild: Die Website zeigt den Namen als Text.")
-    return format_html(
-        '<img src="{}" width="{}" height="{}" alt="">',
-        fallback.url,
-        getattr(obj, f"{field}_width"),
-        getattr(obj, f"{field}_height"),
-    )
-
+from .models import Funding, Organisation, ProjectLink
 
 # Versioned models are registered here, not in models.py: reversion records the fields a
 # model has when it is registered, and only now has modeltranslation added title_de,
-# title_en …  A project's version holds its inline rows, so restoring it restores them;
-# ``roles`` and ``interviews`` are the reverse relations that people and reports add.
-reversion.register(Project, follow=("fundings", "links", "roles", "interviews"))
+# title_en …  ``Project`` is registered where its admin is composed (clusterspace.admin):
+# its versions follow its inline rows, and some of those belong to other apps.
 for model in (Organisation, Funding, ProjectLink):
     reversion.register(model)
 
-
-# Every admin form with a web address reads a bare "example.org" as https://example.org
-# (the default from Django 6 on; said explicitly instead of the transitional setting).
-# Also used by the admins in reports and clusterspace.
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class VersionedTranslationAdmin(VersionAdmin, TabbedTranslationAdmin):
-    """Translated fields as tabs, and every save kept as a version editors can restore.
-
-    The content apps' admins share it: "Änderungsgeschichte" shows who changed what and
-    when; "Gelöschte … wiederherstellen" brings back a deleted entry with its inline rows.
-    """
-
-    formfield_overrides = HTTPS_URL_FIELDS
+# The relations of a project's own rows that its versions hold (restoring a version
+# restores them); clusterspace.admin adds those of the apps that build on projects.
+PROJECT_FOLLOW = ("fundings", "links")
 
 
 class FundingInline(TranslationTabularInline):
@@ -74,8 +47,9 @@ class ProjectLinkInline(TranslationTabularInline):
     fields = ("label", "url", "position")
 
 
-@admin.register(Project)
 class ProjectAdmin(VersionedTranslationAdmin):
+    """Registered by clusterspace.admin, with the inlines of people and reports."""
+
     list_display = ("title", "code", "duration_display", "status_display", "published", "position")
     list_display_links = ("title",)
     list_editable = ("published", "position")

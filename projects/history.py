@@ -10,7 +10,7 @@ does not state.
 
 from dataclasses import dataclass, field
 
-from .months import format_span
+from core.months import format_span
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Projects, the organisations that fund them, and their external links.
 
 People's roles (``people``) and annual reports and interviews (``reports``) point to
-``Project``; this app reaches them only through the reverse relations ``roles``,
-``reports`` and ``interviews``.
+``Project``; this app neither imports those apps nor uses the reverse relations they
+add. Pages and admin screens that show them are composed in ``clusterspace``.
 """
 
 from django.conf import settings
@@ -14,15 +14,16 @@ from django.dispatch import receiver
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .images import (
+from core.images import (
     ImageSlot,
     RenditionSpec,
     delete_slot_files_on_commit,
     image_slots_saved,
     validate_image_upload,
 )
-from .months import YearMonth, format_span
-from .reversing import reverse_cached
+from core.models import Content, EditorNotes, PublishableQuerySet
+from core.months import YearMonth, format_span
+from core.reversing import reverse_cached
 
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -72,7 +73,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(EditorNotes):
     """A funder, commissioning body or partner organisation."""
 
     name = models.CharField(_("Name"), max_length=300)
@@ -123,11 +124,6 @@ class Organisation(models.Model):
     )
     logo_height = models.PositiveSmallIntegerField(
         _("Logo: Höhe (CSS-Pixel)"), null=True, blank=True, editable=False
-    )
-    editor_notes = models.TextField(
-        _("Recherchenotizen"),
-        blank=True,
-        help_text=_("Nur für die Redaktion sichtbar: Fakten aus anderen Quellen, mit Quelle."),
     )
 
     objects = OrganisationQuerySet.as_manager()
@@ -180,14 +176,7 @@ def _delete_organisation_logo(sender, instance, **kwargs):
     delete_slot_files_on_commit(instance, [LOGO])
 
 
-class ProjectQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published=True)
-
-    def visible_to(self, user):
-        """Editors see unpublished entries (with a banner); visitors do not."""
-        return self if user.is_staff else self.published()
-
+class ProjectQuerySet(PublishableQuerySet):
     def with_month_indexes(self):
         return self.annotate(
             start_index=F("start_year") * 12 + F("start_month") - 1,
@@ -214,10 +203,11 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """Everything a project page shows, in a fixed number of queries."""
-        role_model = self.model._meta.get_field("roles").related_model
-        report_model = self.model._meta.get_field("reports").related_model
-        interview_model = self.model._meta.get_field("interviews").related_model
+        """A project's own rows that its page shows, in a fixed number of queries.
+
+        The rows of the apps that build on projects (roles, reports, interviews) are
+        added where the page is composed: ``clusterspace.composition.projects_for_page``.
+        """
         # The related models order by "project" first, which joins the project table only
         # to sort by the project's own ordering; a prefetch groups rows by project anyway,
         # so the project's id sorts them the same within each project, without the join.
@@ -226,19 +216,10 @@ class ProjectQuerySet(models.QuerySet):
             Prefetch("links", queryset=ProjectLink.objects.order_by("project_id", "position")),
             "partners",
             Prefetch("successors", queryset=Project.objects.published()),
-            Prefetch("roles", queryset=role_model.objects.for_project_page()),
-            # The page names each report, not the report's other projects.
-            Prefetch("reports", queryset=report_model.objects.published().select_related("series")),
-            Prefetch(
-                "interviews",
-                queryset=interview_model.objects.published()
-                .for_listing()
-                .order_by("project_id", "position", "pk"),
-            ),
         )
 
 
-class Project(models.Model):
+class Project(Content):
     class Status(models.TextChoices):
         PLANNED = "geplant", _("geplant")
         ONGOING = "laufend", _("laufend")
@@ -279,6 +260,7 @@ class Project(models.Model):
         related_name="partner_projects",
         verbose_name=_("Partnerorganisationen"),
     )
+    # ``Content``'s field, with a word for the editors.
     published = models.BooleanField(
         _("veröffentlicht"),
         default=False,
@@ -288,11 +270,6 @@ class Project(models.Model):
         _("Position"), default=0, help_text=_("Reihenfolge in der Liste; kleinere Zahlen zuerst.")
     )
     updated_at = models.DateTimeField(_("Letzte Änderung"), auto_now=True)
-    editor_notes = models.TextField(
-        _("Recherchenotizen"),
-        blank=True,
-        help_text=_("Nur für die Redaktion sichtbar: Fakten aus anderen Quellen, mit Quelle."),
-    )
 
     objects = ProjectQuerySet.as_manager()
 

@@ -1,8 +1,6 @@
-from django.core.paginator import Paginator
 from django.http import Http404
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView
 
-from .filters import ProjectFilterForm, filter_choices
 from .history import name_history
 from .models import Organisation, Project
 from .page_queries import (
@@ -24,31 +22,6 @@ class ProjectListView(ListView):
         # Prepared queries (projects.page_queries): the same rows as
         # ``published().for_listing()``, without compiling the SQL on every request.
         return published_projects_for_listing()
-
-
-class ProjectFilterView(TemplateView):
-    """All projects with filters (status, funder, person, year) in the URL; GET only.
-
-    A value that names nothing is ignored with a note. Six queries: the choices (three),
-    the count, the page of projects and their funders.
-    """
-
-    template_name = "projects/project_filter.html"
-    paginate_by = 50
-
-    def get_context_data(self, **kwargs):
-        form = ProjectFilterForm(self.request.GET, **filter_choices())
-        projects = form.apply(Project.objects.published().for_listing())
-        page = Paginator(projects, self.paginate_by).get_page(self.request.GET.get("page"))
-        return super().get_context_data(
-            form=form,
-            page_obj=page,
-            projects=page.object_list,
-            filters_active=form.summary(),
-            filters_ignored=form.ignored(),
-            status_links=form.status_links(),
-            **kwargs,
-        )
 
 
 class ProjectDetailView(DetailView):

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 from reversion.admin import VersionAdmin
 
-from projects.admin import HTTPS_URL_FIELDS, ProjectAdmin, VersionedTranslationAdmin
+from core.admin import HTTPS_URL_FIELDS, VersionedTranslationAdmin
 
 from .models import AnnualReport, Interview, ReportSeries
 from .processing import process_report_file
@@ -20,6 +20,7 @@ for model in (ReportSeries, AnnualReport, Interview):
     reversion.register(model)
 
 
+# ReportInline and InterviewInline: on the project's admin page (clusterspace.admin).
 class ReportInline(admin.TabularInline):
     model = AnnualReport.projects.through
     extra = 0
@@ -34,11 +35,6 @@ class InterviewInline(TranslationStackedInline):
     formfield_overrides = HTTPS_URL_FIELDS
     autocomplete_fields = ("interviewer", "interviewees")
     fields = ("title", "headline", "teaser", "interviewer", "interviewees", "url", "published")
-
-
-# Reports and interviews are edited on the project page too; ``projects`` does not import
-# this app.
-ProjectAdmin.inlines = [*ProjectAdmin.inlines, ReportInline, InterviewInline]
 
 
 @admin.register(ReportSeries)
@@ -221,3 +217,16 @@ class InterviewAdmin(VersionedTranslationAdmin):
     list_select_related = ("project", "interviewer")
     search_fields = ("title", "headline", "teaser")
     autocomplete_fields = ("project", "interviewer", "interviewees")
+    # Named, so that "published" (inherited from core.models.Publishable) stays below
+    # the interview's own fields.
+    fields = (
+        "project",
+        "title",
+        "headline",
+        "teaser",
+        "interviewer",
+        "interviewees",
+        "url",
+        "published",
+        "position",
+    )

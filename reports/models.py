@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Content, Publishable, PublishableQuerySet
+from core.reversing import reverse_cached
 from people.models import Person
 from projects.models import Project
-from projects.reversing import reverse_cached
 
 from .processing import delete_report_files_on_commit, report_files_saved
 from .validators import validate_report_pdf
@@ -43,13 +44,7 @@ class ReportSeries(models.Model):
         return f"{reverse('reports:list')}#{self.slug}"
 
 
-class AnnualReportQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published=True)
-
-    def visible_to(self, user):
-        return self if user.is_staff else self.published()
-
+class AnnualReportQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.select_related("series").prefetch_related(
             Prefetch("projects", queryset=Project.objects.published())
@@ -65,7 +60,7 @@ class AnnualReportQuerySet(models.QuerySet):
         return self.filter(pdf_tagged=True).exclude(pdf_language="").exclude(pdf_title="")
 
 
-class AnnualReport(models.Model):
+class AnnualReport(Content):
     series = models.ForeignKey(
         ReportSeries, on_delete=models.PROTECT, related_name="reports", verbose_name=_("Reihe")
     )
@@ -121,13 +116,7 @@ class AnnualReport(models.Model):
         default=False,
         help_text=_("Die Datei ist ein Platzhalter; bitte durch den echten Bericht ersetzen."),
     )
-    published = models.BooleanField(_("veröffentlicht"), default=False)
     updated_at = models.DateTimeField(_("Letzte Änderung"), auto_now=True)
-    editor_notes = models.TextField(
-        _("Recherchenotizen"),
-        blank=True,
-        help_text=_("Nur für die Redaktion sichtbar: Fakten aus anderen Quellen, mit Quelle."),
-    )
 
     objects = AnnualReportQuerySet.as_manager()
 
@@ -201,15 +190,12 @@ def _delete_report_files(sender, instance, **kwargs):
     delete_report_files_on_commit(instance)
 
 
-class InterviewQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published=True)
-
+class InterviewQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.select_related("interviewer").prefetch_related("interviewees")
 
 
-class Interview(models.Model):
+class Interview(Publishable):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="interviews", verbose_name=_("Projekt")
     )
@@ -234,7 +220,6 @@ class Interview(models.Model):
             "Leer lassen, solange der Link nicht bekannt ist: die Seite zeigt dann einen Hinweis."
         ),
     )
-    published = models.BooleanField(_("veröffentlicht"), default=False)
     position = models.PositiveIntegerField(_("Position"), default=0)
 
     objects = InterviewQuerySet.as_manager()

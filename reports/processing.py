@@ -20,8 +20,8 @@ from weakref import WeakKeyDictionary
 import pypdfium2 as pdfium
 from django.core.files.base import ContentFile
 
-from projects.files import delete_unused_on_commit, file_changes, new_upload, stored_names
-from projects.images import RenditionSpec, render
+from core.files import delete_unused_on_commit, file_changes, new_upload, stored_names
+from core.images import RenditionSpec, render
 
 from .validators import corrupt, inspect_pdf
 

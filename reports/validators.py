@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError
 
-from projects.files import file_size, new_upload
+from core.files import file_size, new_upload
 
 DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SIGNATURE = b"%PDF-"

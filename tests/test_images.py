@@ -9,8 +9,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
+from core.images import RenditionSpec, load_image, render
 from people.models import Person
-from projects.images import RenditionSpec, load_image, render
 from projects.models import Organisation
 
 from .media_builders import files_under, image_bytes, jpeg_with_exif, png_claiming, upload

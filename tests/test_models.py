@@ -1,12 +1,13 @@
 """Rules the data must keep hold in the database, not only in forms."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from people.models import Person, Role, RoleKind
 from projects.models import Funding, Organisation, Project
-from reports.models import AnnualReport, ReportSeries
+from reports.models import AnnualReport, Interview, ReportSeries
 
 from .factories import make_project
 
@@ -90,3 +91,16 @@ def test_funding_keeps_the_name_of_its_time(archive):
     assert "Verkehr" in p03.name_as_listed
     assert "Verkehr" not in ccs.name_as_listed
     assert RoleKind.objects.count() >= 6
+
+
+@pytest.mark.parametrize("model", [Project, AnnualReport, Interview])
+def test_unpublished_entries_are_for_editors_only(archive, model, admin_user):
+    """The content models share publication (core.models.Publishable) and its QuerySet."""
+    hidden = model.objects.order_by("pk").first()
+    model.objects.filter(pk=hidden.pk).update(published=False)
+    assert hidden not in model.objects.published()
+    assert hidden not in model.objects.visible_to(AnonymousUser())
+    assert hidden in model.objects.visible_to(admin_user)
+    assert model.objects.visible_to(AnonymousUser()).count() == model.objects.count() - (
+        model.objects.filter(published=False).count()
+    )

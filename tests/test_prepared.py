@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
+from clusterspace.composition import projects_for_page
 from people.models import Person
 from projects.models import Organisation, Project
 from projects.page_queries import project_for_page, published_projects_for_listing
@@ -48,7 +49,7 @@ def _page_relations(project):
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_project_page_loads_what_for_detail_loads(archive, language):
     with translation.override(language):
-        for expected in Project.objects.published().for_detail():
+        for expected in projects_for_page(Project.objects.published()):
             loaded = project_for_page(expected.slug)
             assert _page_relations(loaded) == _page_relations(expected)
 
@@ -57,7 +58,7 @@ def test_editors_project_page_loads_what_for_detail_loads(archive):
     """Unpublished projects too, with an interview whose interviewees were added out of
     alphabetical order (the page lists them by name)."""
     _more_interviews()
-    for expected in Project.objects.for_detail():
+    for expected in projects_for_page(Project.objects.all()):
         loaded = project_for_page(expected.slug, include_unpublished=True)
         assert _page_relations(loaded) == _page_relations(expected)
 

@@ -436,5 +436,26 @@ def test_uploaded_originals_are_for_editors_only(client, admin_client, media_roo
     assert admin_client.get("/media/personen/original/portrait.png").status_code == 200
 
 
+def test_media_view_answers_like_the_report_download(client, picture):
+    """One file response for pictures and PDFs (core.responses): ETag and byte ranges."""
+    first = client.get("/media/personen/portrait.png")
+    b"".join(first.streaming_content)
+    assert (
+        client.get(
+            "/media/personen/portrait.png", headers={"If-None-Match": first["ETag"]}
+        ).status_code
+        == 304
+    )
+    part = client.get("/media/personen/portrait.png", headers={"Range": "bytes=0-7"})
+    assert part.status_code == 206
+    assert b"".join(part.streaming_content) == PNG[:8]
+
+
+def test_media_view_refuses_a_folder_named_like_a_picture(client, picture, media_root):
+    (media_root / "personen" / "ordner.png").mkdir()
+    assert client.get("/media/personen/ordner.png").status_code == 404
+    assert client.head("/media/personen/ordner.png").status_code == 404
+
+
 def test_media_view_rejects_writes(client, picture):
     assert client.post("/media/personen/portrait.png").status_code == 405

@@ -1,11 +1,11 @@
-"""projects.reversing.reverse_cached: the same addresses as reverse(), whatever it remembers."""
+"""core.reversing.reverse_cached: the same addresses as reverse(), whatever it remembers."""
 
 import pytest
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
 
+from core.reversing import reverse_cached
 from projects.models import Project
-from projects.reversing import reverse_cached
 
 pytestmark = pytest.mark.django_db
 

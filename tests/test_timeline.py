@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from clusterspace.timeline import MONTH_WIDTH, build_rows, render_svg, timeline
+from core.months import YearMonth
 from projects.models import Project
-from projects.months import YearMonth
 
 from .factories import make_project
 

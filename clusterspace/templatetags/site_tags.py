@@ -15,8 +15,8 @@ from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext as _
 
 from clusterspace.templatetags.i18n_tags import marked, tr
-from projects.months import format_span
-from projects.reversing import reverse_cached
+from core.months import format_span
+from core.reversing import reverse_cached
 
 register = template.Library()
 
@@ -148,7 +148,7 @@ def _time(month):
 def duration(project):
     """The project's duration, "April 2023 bis März 2026", each month in a ``<time>``.
 
-    The sentence is the one ``projects.months.format_span`` translates, so the wording
+    The sentence is the one ``core.months.format_span`` translates, so the wording
     lives in one place.
     """
     sentence = conditional_escape(format_span(_START, _END if project.end else None))

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 
+from core.images import rerender_slot
 from people.models import PHOTO, Person
-from projects.images import rerender_slot
 from projects.models import LOGO, Organisation
 from reports.models import AnnualReport
 from reports.processing import process_report_file

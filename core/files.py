@@ -1,7 +1,6 @@
 """Uploaded files kept in step with the rows that use them.
 
-Shared by the apps (``people`` and ``reports`` build on ``projects``; this module
-imports neither). Two rules:
+Shared by the apps (``core`` imports none of them). Two rules:
 
 * Files are written under clean, predictable names (``folder/stem.ext``, then
   ``folder/stem-2.ext`` …) that never overwrite another file.

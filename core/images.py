@@ -1,7 +1,6 @@
 """Photos, logos and report covers: checked with Pillow, shown as WebP with a fallback.
 
-Shared by the apps (``people`` and ``reports`` build on ``projects``; this module
-imports neither):
+Shared by the apps (``core`` imports none of them):
 
 * ``load_image`` accepts only an intact JPEG, PNG or WebP image within the size and
   pixel limits (``settings.IMAGE_MAX_UPLOAD_BYTES``, ``settings.IMAGE_MAX_PIXELS``,
