@@ -1,11 +1,17 @@
+import reversion
 from django.contrib import admin
-from modeltranslation.admin import TabbedTranslationAdmin
+
+from projects.admin import VersionedTranslationAdmin
 
 from .models import OpenDataLicence, Page
 
+# After modeltranslation added the language fields (see projects.admin).
+for model in (OpenDataLicence, Page):
+    reversion.register(model)
+
 
 @admin.register(OpenDataLicence)
-class OpenDataLicenceAdmin(TabbedTranslationAdmin):
+class OpenDataLicenceAdmin(VersionedTranslationAdmin):
     """One licence for all downloads: it can be changed, not added twice or deleted."""
 
     list_display = ("name", "url", "updated_at")
@@ -19,7 +25,7 @@ class OpenDataLicenceAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(TabbedTranslationAdmin):
+class PageAdmin(VersionedTranslationAdmin):
     """Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit, Leichte Sprache:
     one page per kind, German and English in tabs."""
 

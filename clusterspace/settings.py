@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "reversion",
+    "core",
     "clusterspace",
     "projects",
     "people",

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
+from core.edit_conflicts import EditConflictMixin
+
 from .models import Funding, Organisation, Project, ProjectLink
 
 
@@ -36,11 +38,13 @@ for model in (Organisation, Funding, ProjectLink):
     reversion.register(model)
 
 
-class VersionedTranslationAdmin(VersionAdmin, TabbedTranslationAdmin):
+class VersionedTranslationAdmin(EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
     """Translated fields as tabs, and every save kept as a version editors can restore.
 
     The content apps' admins share it: "Änderungsgeschichte" shows who changed what and
-    when; "Gelöschte … wiederherstellen" brings back a deleted entry with its inline rows.
+    when; "Gelöschte … wiederherstellen" brings back a deleted entry with its inline rows;
+    a save or deletion of an entry changed since it was opened is refused with the other
+    version shown (``core.edit_conflicts``).
     """
 
 

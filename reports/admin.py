@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 from reversion.admin import VersionAdmin
 
+from core.edit_conflicts import EditConflictMixin
 from projects.admin import ProjectAdmin, VersionedTranslationAdmin
 
 from .models import AnnualReport, Interview, ReportSeries
@@ -93,7 +94,7 @@ class AccessibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(VersionAdmin):
+class AnnualReportAdmin(EditConflictMixin, VersionAdmin):
     list_display = (
         "__str__",
         "year",
