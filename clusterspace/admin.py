@@ -7,9 +7,8 @@ the apps that build on it.
 
 import reversion
 from django.contrib import admin
-from modeltranslation.admin import TabbedTranslationAdmin
 
-from core.admin import HTTPS_URL_FIELDS
+from core.admin import HTTPS_URL_FIELDS, VersionedTranslationAdmin
 from people.admin import RoleInline
 from projects.admin import PROJECT_FOLLOW, ProjectAdmin
 from projects.models import Project
@@ -30,8 +29,13 @@ class ComposedProjectAdmin(ProjectAdmin):
     inlines = [*ProjectAdmin.inlines, RoleInline, ReportInline, InterviewInline]
 
 
+# Versioned like the content, so that an edit conflict can name who changed a page.
+for model in (OpenDataLicence, Page):
+    reversion.register(model)
+
+
 @admin.register(OpenDataLicence)
-class OpenDataLicenceAdmin(TabbedTranslationAdmin):
+class OpenDataLicenceAdmin(VersionedTranslationAdmin):
     """One licence for all downloads: it can be changed, not added twice or deleted."""
 
     list_display = ("name", "url", "updated_at")
@@ -46,7 +50,7 @@ class OpenDataLicenceAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(TabbedTranslationAdmin):
+class PageAdmin(VersionedTranslationAdmin):
     """Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit, Leichte Sprache:
     one page per kind, German and English in tabs."""
 

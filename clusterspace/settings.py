@@ -106,7 +106,7 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     # What every app uses (images, files, months, file responses, the content models'
-    # shared shape); the content apps build on it.
+    # shared shape, the admin's edit-conflict check); the content apps build on it.
     "core",
     "clusterspace",
     *CONTENT_APPS,

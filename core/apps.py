@@ -1,9 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """What every app uses: images, files, months, cached links, file responses and the
-    shape content models share. It imports none of the other apps and has no tables of
-    its own, so the admin never lists it."""
+    """What every app uses: images, files, months, cached links, file responses, the
+    shape content models share and the admin's edit-conflict check. It imports none of
+    the other apps."""
 
     name = "core"
+    verbose_name = _("Grundlagen")
+    default_auto_field = "django.db.models.BigAutoField"

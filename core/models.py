@@ -1,6 +1,6 @@
 """The shape the content models share: publication and the editors' research notes.
 
-Abstract models only; core has no tables. A content model inherits what it has:
+A content model inherits what it has:
 
 * ``Publishable``: ``published`` (unpublished entries are invisible to visitors and shown
   to editors with a banner) and a QuerySet with ``published()`` and ``visible_to(user)``;
@@ -8,9 +8,15 @@ Abstract models only; core has no tables. A content model inherits what it has:
 * ``EditorNotes``: ``editor_notes``, facts from other sources with their source, for
   the editors only.
 * ``Content``: both.
+
+And one table: ``EditPresence``, who has an entry's change form open
+(``core.edit_conflicts``).
 """
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,3 +54,48 @@ class Content(Publishable, EditorNotes):
 
     class Meta:
         abstract = True
+
+
+class EditPresenceQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+
+
+class EditPresence(models.Model):
+    """An editor has an entry's change form open: shown to others who open it too.
+
+    Information, never a lock: nothing waits for it, and it lapses by itself
+    (``core.edit_conflicts.PRESENCE_WINDOW``) or when its editor saves the entry.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("Inhaltstyp")
+    )
+    object_id = models.CharField(_("Eintrag"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("Redakteurin/Redakteur")
+    )
+    opened_at = models.DateTimeField(_("geöffnet seit"))
+    seen_at = models.DateTimeField(_("zuletzt geöffnet"))
+
+    objects = EditPresenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        verbose_name = _("geöffneter Eintrag")
+        verbose_name_plural = _("geöffnete Einträge")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "user"], name="one_presence_per_editor"
+            )
+        ]
+        indexes = [models.Index(fields=["seen_at"], name="edit_presence_seen_at")]
+
+    def __str__(self):
+        return f"{self.user} – {self.content_type} {self.object_id}"
+
+    def get_absolute_url(self):
+        info = (self.content_type.app_label, self.content_type.model)
+        return reverse("admin:{}_{}_change".format(*info), args=[self.object_id])

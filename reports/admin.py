@@ -10,6 +10,7 @@ from modeltranslation.admin import TranslationStackedInline
 from reversion.admin import VersionAdmin
 
 from core.admin import HTTPS_URL_FIELDS, VersionedTranslationAdmin
+from core.edit_conflicts import EditConflictMixin
 
 from .models import AnnualReport, Interview, ReportSeries
 from .processing import process_report_file
@@ -90,7 +91,7 @@ class AccessibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(VersionAdmin):
+class AnnualReportAdmin(EditConflictMixin, VersionAdmin):
     list_display = (
         "__str__",
         "year",
