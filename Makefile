@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve bench test setup messages lint format clean
+.PHONY: run serve bench deploy-check test setup messages lint format clean
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -55,6 +55,12 @@ bench: setup
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "make bench: wrk missing: apt-get install wrk"; exit 1; }
 	$(PY) scripts/bench.py
+
+# The deployment as an operator installs it (deploy/), checked through nginx: PostgreSQL,
+# Redis, gunicorn and Debian's nginx on 127.0.0.1, each installed with apt-get if missing
+# and all stopped at the end (scripts/deploy_check.py). Prints PASS/FAIL per check.
+deploy-check: setup
+	$(PY) scripts/deploy_check.py
 
 setup: $(STAMP) messages
 
