@@ -4,9 +4,10 @@
         SERVER_NAME=archiv.example.org HTTPS_ORIGIN=https://archiv.example.org … \\
         > /etc/nginx/sites-available/clusterspace
 
-Every placeholder of the file needs a value, and every value a placeholder: a typo stops
-with a message instead of installing a half-filled file. deploy/README.md lists the
-placeholders and typical values. `make deploy-check` renders the files with this module.
+Every placeholder of the file needs a value: a missing or misspelt name stops with a
+message instead of installing a half-filled file. Values the file does not use are
+ignored, so one set of values serves every file. deploy/README.md lists the placeholders
+and typical values. `make deploy-check` renders the files with this module.
 """
 
 import re
@@ -28,12 +29,10 @@ def render(text, values):
     """``text`` with each @NAME@ replaced by ``values[NAME]``; RenderError for a gap."""
     wanted = placeholders(text)
     missing = sorted(wanted - values.keys())
-    unknown = sorted(values.keys() - wanted)
     if missing:
         raise RenderError(f"no value for: {', '.join(missing)}")
-    if unknown:
-        raise RenderError(f"not in the file: {', '.join(unknown)}")
-    for name, value in values.items():
+    for name in wanted:
+        value = values[name]
         if "\n" in value or not value.strip():
             raise RenderError(f"{name}: expected one non-empty line")
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)

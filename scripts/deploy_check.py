@@ -24,6 +24,7 @@ import uuid
 import warnings
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 from nginx_stack import BASE_DIR, DEPLOY, HOST, Stack
 from render import render
@@ -38,6 +39,8 @@ SECURITY_HEADERS = (
     "X-Frame-Options",
     "Permissions-Policy",
 )
+# What every service unit must say (a dedicated user besides).
+HARDENING = ("User=", "NoNewPrivileges=yes", "PrivateTmp=yes", "ProtectSystem=strict")
 EDITOR = "redaktion"
 APP_LIMIT_MESSAGE = "erlaubt sind höchstens"
 NGINX_413_MESSAGE = "Die Datei ist zu groß; erlaubt sind höchstens 50 MB."
@@ -615,20 +618,51 @@ class DeployCheck:
         expect(re.search(r"rid=[0-9a-f]{32} ", log), "nginx made no id of its own")
         return "the client's id kept, a malformed one replaced by nginx's"
 
+    def unit_values(self):
+        backups = self.stack.dir / "backups"
+        backups.mkdir(exist_ok=True)
+        env_file = self.stack.dir / "clusterspace.env"
+        env_file.write_text(
+            "".join(f"{k}={v}\n" for k, v in self.stack.env.items() if "\n" not in v)
+        )
+        env_file.chmod(0o600)
+        return {
+            "USER": "clusterspace",
+            "APP_DIR": str(BASE_DIR),
+            "ENV_FILE": str(env_file),
+            "BACKUP_DIR": str(backups),
+            "STATE_DIR": str(self.stack.dir),
+            "NGINX_GROUP": "www-data",
+        }
+
+    def check_systemd_units(self):
+        folder = self.stack.dir / "systemd"
+        folder.mkdir()
+        values = self.unit_values()
+        names = sorted(p.name for p in (DEPLOY / "systemd").iterdir())
+        for name in names:
+            (folder / name).write_text(render((DEPLOY / "systemd" / name).read_text(), values))
+        result = subprocess.run(
+            ["systemd-analyze", "verify", "--man=no", *(f"./{name}" for name in names)],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        complaints = (result.stdout + result.stderr).strip()
+        expect(result.returncode == 0 and not complaints, f"systemd-analyze: {complaints}")
+        for name in names:
+            if name.endswith(".service"):
+                unit = (folder / name).read_text()
+                for option in HARDENING:
+                    expect(f"\n{option}" in unit, f"{name}: no {option}")
+        return f"{', '.join(names)}: no complaints, hardened"
+
     def check_backup_unit(self):
         """The backup unit's command line, run as systemd would (without the sandbox)."""
-        backups = self.stack.dir / "backups"
-        backups.mkdir()
-        unit = render(
-            (DEPLOY / "systemd" / "clusterspace-backup.service").read_text(),
-            {
-                "USER": "clusterspace",
-                "APP_DIR": str(BASE_DIR),
-                "ENV_FILE": "/etc/clusterspace.env",
-                "BACKUP_DIR": str(backups),
-                "STATE_DIR": str(self.stack.dir),
-            },
-        )
+        values = self.unit_values()
+        backups = Path(values["BACKUP_DIR"])
+        unit = render((DEPLOY / "systemd" / "clusterspace-backup.service").read_text(), values)
         command = re.search(r"^ExecStart=(.+)$", unit, re.M).group(1)
         argv = shlex.split(command)
         argv[0] = sys.executable  # the venv's python: the unit's @APP_DIR@/.venv/bin/python
@@ -672,6 +706,7 @@ class DeployCheck:
         yield "micro-cache: admin, POST, CSRF cookie bypass", self.check_bypass_admin_post_csrf
         yield "an editor's change is visible within 2 s", self.check_edit_visible
         yield "X-Request-ID passed on (nginx's log)", self.check_request_id
+        yield "systemd units verify and are hardened", self.check_systemd_units
         yield "backup unit's command writes an archive", self.check_backup_unit
         yield "app stopped: nginx's own error page", self.check_app_down
 

@@ -52,6 +52,8 @@ def install_missing(need_postgres=True, need_redis=True):
         packages.append("postgresql-15")
     if need_redis and shutil.which("redis-server") is None:
         packages.append("redis-server")
+    if shutil.which("systemd-analyze") is None:  # checks the units in deploy/systemd/
+        packages.append("systemd")
     if not packages:
         return
     print(f"installing {' '.join(packages)} (Debian packages)", flush=True)
