@@ -48,13 +48,15 @@ serve: setup
 	@exec env $(SERVE_ENV) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # The benchmark (scripts/bench.py): the production stack on a copy of the database, with
-# generated data (500 projects) and with the source's five projects, measured with wrk.
-# Prints a table; asserts nothing. BENCH_DURATION=2 for a quick run.
+# generated data (500 projects) and with the source's five projects, measured with wrk;
+# then through nginx with the micro-cache (scripts/bench_nginx.py, deploy/nginx/).
+# Prints tables; asserts nothing. BENCH_DURATION=2 for a quick run.
 bench: setup
 	@command -v wrk >/dev/null || { echo "make bench: installing wrk (Debian package)"; \
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "make bench: wrk missing: apt-get install wrk"; exit 1; }
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_nginx.py
 
 # The deployment as an operator installs it (deploy/), checked through nginx: PostgreSQL,
 # Redis, gunicorn and Debian's nginx on 127.0.0.1, each installed with apt-get if missing

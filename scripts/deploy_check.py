@@ -10,6 +10,7 @@ process it started is stopped at the end, also on failure or Ctrl-C (scripts/ngi
 """
 
 import contextlib
+import gzip
 import http.client
 import json
 import re
@@ -91,6 +92,7 @@ print(json.dumps({
     "shown_file": shown.file.name,
     "hidden_file": hidden.file.name,
     "impressum_pk": Page.objects.get(slug=Page.Kind.IMPRESSUM).pk,
+    "export": reverse("site:export_json"),
 }))
 """
 
@@ -524,12 +526,32 @@ class DeployCheck:
 
     def check_micro_cache_hit(self):
         path = f"/de/?probe={self.token()}"
-        for _ in range(5):
+        response = self.visitor.get(path)
+        expect(response.status == 200, f"{path}: {response.status}")
+        stored = time.monotonic()
+        repeated = 0
+        # Repeated while the copy is surely fresh (it is kept for a second).
+        while repeated < 5 and time.monotonic() - stored < 0.7:
             response = self.visitor.get(path)
             expect(response.status == 200, f"{path}: {response.status}")
+            repeated += 1
+        expect(repeated, "the machine is too slow to repeat a request within 0.7 s")
         hits = self.app_hits("GET", path)
-        expect(hits == 1, f"5 requests within a second reached gunicorn {hits} times")
-        return "5 requests, 1 reached gunicorn"
+        expect(hits == 1, f"{repeated + 1} requests within a second reached gunicorn {hits} times")
+        return f"{repeated + 1} requests, 1 reached gunicorn"
+
+    def check_compression(self):
+        page = self.visitor.get(self.pages["de"]["overview"], **{"Accept-Encoding": "gzip"})
+        expect(page.all("Content-Encoding") == ["gzip"], f"page: {page.all('Content-Encoding')}")
+        expect(gzip.decompress(page.body).lstrip().startswith(b"<!DOCTYPE"), "not one gzip layer")
+        export = self.info["export"]
+        data = self.visitor.get(export, **{"Accept-Encoding": "gzip"})
+        expect(data.status == 200, f"{export}: {data.status}")
+        expect(data.all("Content-Encoding") == ["gzip"], f"{export}: not compressed by nginx")
+        json.loads(gzip.decompress(data.body))
+        plain = self.visitor.get(export)
+        expect(not plain.all("Content-Encoding"), f"{export}: compressed without Accept-Encoding")
+        return "pages by the app, exports by nginx, each once"
 
     def check_micro_cache_revalidation(self):
         path = f"/en/?probe={self.token()}"
@@ -699,6 +721,7 @@ class DeployCheck:
         yield "editor logs in through nginx", self.check_editor_login
         yield "upload of 60 MB refused in German, nothing left", self.check_upload_60mb
         yield "upload over the app's limit refused in German", self.check_upload_over_app_limit
+        yield "gzip: pages by the app, exports by nginx", self.check_compression
         yield "micro-cache answers repeated anonymous requests", self.check_micro_cache_hit
         yield "micro-cache: ETags still answer revalidations", self.check_micro_cache_revalidation
         yield "micro-cache: an editor never gets a cached page", self.check_editor_bypasses
