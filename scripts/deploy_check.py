@@ -82,6 +82,7 @@ for language in ("de", "en"):
             "report page": shown.get_absolute_url(),
             "search": reverse("site:search") + "?q=Cluster",
             "open data": reverse("site:open_data"),
+            "feed": reverse("site:feed"),
             **{kind.value: reverse("pages:" + kind.value) for kind in Page.Kind},
             "download": shown.get_download_url(),
             "hidden download": hidden.get_download_url(),
@@ -356,6 +357,18 @@ class DeployCheck:
                 )
                 security_headers_once(response, where)
         return f"{self.pages['de'][name]} and {self.pages['en'][name]}"
+
+    def check_other_answers(self):
+        paths = [self.pages["de"]["feed"], self.pages["en"]["feed"], "/sitemap.xml", "/robots.txt"]
+        for path in paths:
+            response = self.visitor.get(path)
+            expect(response.status == 200, f"{path}: {response.status}")
+            security_headers_once(response, path)
+        sitemap = self.visitor.get("/sitemap.xml").text
+        expect(
+            f"<loc>{self.stack.https_origin}/de/" in sitemap, "the sitemap's links are not https"
+        )
+        return f"{', '.join(paths)}; the sitemap links {self.stack.https_origin}/…"
 
     def check_not_found(self):
         for language in ("de", "en"):
@@ -709,8 +722,9 @@ class DeployCheck:
         yield "TLS: 1.2/1.3 and AEAD ciphers only", self.check_tls
         yield "http redirects to https", self.check_http_redirect
         for name in self.pages["de"]:
-            if "download" not in name and "hidden" not in name:
+            if not any(word in name for word in ("download", "hidden", "feed")):
                 yield f"page {name}, de + en, security headers once", _bound(self.check_page, name)
+        yield "feed, sitemap.xml, robots.txt: security headers once", self.check_other_answers
         yield "404 page, de + en", self.check_not_found
         yield "report PDF sent by nginx (X-Accel-Redirect)", self.check_pdf_by_nginx
         yield "report PDF: 206 for a range", self.check_pdf_range
@@ -767,7 +781,7 @@ def main():
             for name, function in check.checks():
                 check.run(name, function)
     except (Exception, KeyboardInterrupt) as error:
-        print(f"FAIL  setting up the stack: {type(error).__name__}: {error}", flush=True)
+        print(f"FAIL  deploy-check stopped: {type(error).__name__}: {error}", flush=True)
         return 1
     failed = [name for name, ok in check.results if not ok]
     took = time.monotonic() - start
