@@ -243,7 +243,9 @@ class Stack:
             key: value
             for key, value in os.environ.items()
             if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "GUNICORN_", "AWS_"))
-            and key not in {"HOST", "PORT", "WEB_CONCURRENCY", "SENTRY_DSN"}
+            # The checks read gunicorn's plain access log; no mail or Sentry from here.
+            and key
+            not in {"HOST", "PORT", "WEB_CONCURRENCY", "SENTRY_DSN", "LOG_FORMAT", "EMAIL_URL"}
         }
         env.update(
             {
