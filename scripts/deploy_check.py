@@ -16,6 +16,7 @@ import json
 import re
 import secrets
 import shlex
+import socket
 import ssl
 import subprocess
 import sys
@@ -753,8 +754,6 @@ def _bound(function, *args):
 
 
 def _connect(port):
-    import socket
-
     return socket.create_connection((HOST, port), timeout=10)
 
 
