@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve bench test setup lock upgrade messages lint format clean
+.PHONY: run serve bench deploy-check test setup lock upgrade messages lint format clean
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -49,13 +49,21 @@ serve: setup
 	@exec env $(SERVE_ENV) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # The benchmark (scripts/bench.py): the production stack on a copy of the database, with
-# generated data (500 projects) and with the source's five projects, measured with wrk.
-# Prints a table; asserts nothing. BENCH_DURATION=2 for a quick run.
+# generated data (500 projects) and with the source's five projects, measured with wrk;
+# then through nginx with the micro-cache (scripts/bench_nginx.py, deploy/nginx/).
+# Prints tables; asserts nothing. BENCH_DURATION=2 for a quick run.
 bench: setup
 	@command -v wrk >/dev/null || { echo "make bench: installing wrk (Debian package)"; \
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "make bench: wrk missing: apt-get install wrk"; exit 1; }
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_nginx.py
+
+# The deployment as an operator installs it (deploy/), checked through nginx: PostgreSQL,
+# Redis, gunicorn and Debian's nginx on 127.0.0.1, each installed with apt-get if missing
+# and all stopped at the end (scripts/deploy_check.py). Prints PASS/FAIL per check.
+deploy-check: setup
+	$(PY) scripts/deploy_check.py
 
 setup: $(STAMP) messages
 

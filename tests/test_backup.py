@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import tarfile
 from io import StringIO
 
@@ -124,6 +125,19 @@ def test_backup_never_overwrites_an_existing_file(filled_archive, tmp_path):
     with pytest.raises(CommandError, match="gibt es schon"):
         call_command("backup_archive", str(target), stdout=StringIO())
     assert target.read_bytes() == b"older backup"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_into_a_folder_names_the_file_by_the_time(filled_archive, tmp_path):
+    """The nightly job (deploy/systemd/clusterspace-backup.service) names only a folder."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    call_command("backup_archive", str(folder), stdout=StringIO())
+    written = list(folder.iterdir())
+    assert len(written) == 1
+    assert re.fullmatch(r"clusterspace-\d{8}-\d{6}\.tar\.gz", written[0].name)
+    with tarfile.open(written[0]) as tar:
+        assert {"manifest.json", "data.json"} <= set(tar.getnames())
 
 
 def make_tar(path, members):

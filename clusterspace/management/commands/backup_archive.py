@@ -83,7 +83,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "path",
             nargs="?",
-            help="Zieldatei (Standard: var/backups/clusterspace-JJJJMMTT-HHMMSS.tar.gz)",
+            help=(
+                "Zieldatei oder vorhandener Ordner dafür "
+                "(Standard: var/backups/clusterspace-JJJJMMTT-HHMMSS.tar.gz)"
+            ),
         )
         parser.add_argument(
             "--database", default=DEFAULT_DB_ALIAS, help="Datenbank (Standard: default)"
@@ -91,10 +94,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, path=None, database=DEFAULT_DB_ALIAS, verbosity=1, **options):
         self.verbose = verbosity >= 1
+        name = f"clusterspace-{datetime.now().strftime('%Y%m%d-%H%M%S')}.tar.gz"
         if path is None:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            path = Path(settings.BASE_DIR) / "var" / "backups" / f"clusterspace-{stamp}.tar.gz"
-        target = Path(path)
+            target = Path(settings.BASE_DIR) / "var" / "backups" / name
+        else:
+            target = Path(path)
+            if target.is_dir():  # a folder (the nightly job's): a new file named by the time
+                target = target / name
         if target.exists():
             raise CommandError(f"{target} gibt es schon; bitte einen anderen Namen wählen.")
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,424 @@
+"""The production stack on this machine, for scripts/deploy_check.py and bench_nginx.py.
+
+Debian's nginx with deploy/nginx/clusterspace.conf (rendered by deploy/render.py, a
+self-signed certificate made with openssl), gunicorn with gunicorn.conf.py and 2 workers,
+and optionally a throwaway PostgreSQL 15 cluster and a Redis server. Everything listens
+on 127.0.0.1 on free ports and lives in one temporary folder; ``Stack`` stops every
+process it started and removes the folder when the ``with`` block ends, also on failure
+or Ctrl-C.
+"""
+
+import contextlib
+import json
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEPLOY = BASE_DIR / "deploy"
+PYTHON = sys.executable
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+HOST = "127.0.0.1"
+
+sys.path.insert(0, str(DEPLOY))
+from render import render  # noqa: E402  (deploy/render.py, the operator's tool)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def install_missing(need_postgres=True, need_redis=True):
+    """apt-get install what is missing (as .ci/run does): nginx, openssl, PostgreSQL 15,
+    Redis."""
+    packages = []
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        packages.append("nginx")
+    if shutil.which("openssl") is None:
+        packages.append("openssl")
+    if need_postgres and not (PG_BIN / "initdb").exists():
+        packages.append("postgresql-15")
+    if need_redis and shutil.which("redis-server") is None:
+        packages.append("redis-server")
+    if shutil.which("systemd-analyze") is None:  # checks the units in deploy/systemd/
+        packages.append("systemd")
+    if not packages:
+        return
+    print(f"installing {' '.join(packages)} (Debian packages)", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *packages],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def wait_for(predicate, what, timeout=60, process=None, log=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what} stopped at start{_tail(log)}")
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start within {timeout} s{_tail(log)}")
+
+
+def _tail(log):
+    if log is None or not Path(log).exists():
+        return ""
+    lines = Path(log).read_text(errors="replace").splitlines()[-20:]
+    return ":\n" + "\n".join(lines)
+
+
+def _port_open(port):
+    with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=1):
+        return True
+    return False
+
+
+def _stop(process, sig=signal.SIGTERM, timeout=30):
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class Stack:
+    """``with Stack(database="postgres", cache="redis") as stack:`` … the site on
+    ``stack.https_origin``. ``database``: "postgres" or "sqlite"; ``cache``: "redis" or
+    "locmem"."""
+
+    def __init__(self, database="postgres", cache="redis", workers=2, quiet_access_log=False):
+        self.database = database
+        self.cache = cache
+        self.workers = workers
+        self.quiet_access_log = quiet_access_log
+        self.exits = contextlib.ExitStack()
+        self.gunicorn = None
+        self.root = os.geteuid() == 0
+
+    # -- Setting up and tearing down ------------------------------------------------------
+
+    def __enter__(self):
+        install_missing(self.database == "postgres", self.cache == "redis")
+        self.exits.__enter__()
+        # SIGTERM (CI's timeout, kill) ends like Ctrl-C: every process is stopped.
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        self.exits.callback(signal.signal, signal.SIGTERM, previous)
+        try:
+            self.dir = Path(tempfile.mkdtemp(prefix="clusterspace-deploy-"))
+            self.exits.callback(shutil.rmtree, self.dir, ignore_errors=True)
+            # nginx's workers (www-data when started as root) read the static files, the
+            # uploads and the error pages in here.
+            self.dir.chmod(0o755)
+            self.ports = {
+                name: free_port() for name in ("https", "http", "gunicorn", "redis", "pg")
+            }
+            self.https_origin = f"https://{HOST}:{self.ports['https']}"
+            self.http_origin = f"http://{HOST}:{self.ports['http']}"
+            self.static_root = self.dir / "static"
+            self.media_root = self.dir / "media"
+            self.media_root.mkdir()
+            self.gunicorn_log = self.dir / "gunicorn.log"
+            self.nginx_dir = self.dir / "nginx"
+            self.make_certificate()
+            database_url = self.start_postgres() if self.database == "postgres" else None
+            cache_url = self.start_redis() if self.cache == "redis" else None
+            self.env = self.app_env(database_url, cache_url)
+            return self
+        except BaseException:
+            self.exits.__exit__(*sys.exc_info())
+            raise
+
+    def __exit__(self, *exc):
+        return self.exits.__exit__(*exc)
+
+    def make_certificate(self):
+        tls = self.dir / "tls"
+        tls.mkdir()
+        self.certificate = tls / "cert.pem"
+        self.certificate_key = tls / "key.pem"
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                f"/CN={HOST}",
+                "-addext",
+                f"subjectAltName=IP:{HOST}",
+                "-keyout",
+                str(self.certificate_key),
+                "-out",
+                str(self.certificate),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    def ssl_context(self):
+        return ssl.create_default_context(cafile=str(self.certificate))
+
+    def start_postgres(self):
+        data = self.dir / "pg"
+        data.mkdir()
+        run_as = []
+        if self.root:  # initdb and postgres refuse root: they run as the user postgres
+            if not _user_exists("postgres"):
+                subprocess.run(
+                    ["useradd", "--system", "--home-dir", "/nonexistent", "--shell",
+                     "/usr/sbin/nologin", "postgres"],
+                    check=True,
+                )  # fmt: skip
+            shutil.chown(data, "postgres")
+            run_as = ["runuser", "-u", "postgres", "--"]
+        port = self.ports["pg"]
+        subprocess.run(
+            [*run_as, str(PG_BIN / "initdb"), "-D", str(data / "data"), "-U", "postgres",
+             "--auth=trust", "--encoding=UTF8", "--no-locale"],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        options = (
+            f"-c listen_addresses={HOST} -c port={port} -c unix_socket_directories={data} "
+            "-c fsync=off"
+        )
+        pg_ctl = [*run_as, str(PG_BIN / "pg_ctl"), "-D", str(data / "data")]
+        subprocess.run(
+            [*pg_ctl, "-l", str(data / "server.log"), "-w", "-o", options, "start"],
+            check=True,
+            capture_output=True,
+        )
+        self.exits.callback(
+            subprocess.run, [*pg_ctl, "-m", "fast", "-w", "stop"], capture_output=True
+        )
+        subprocess.run(
+            [*run_as, str(PG_BIN / "createdb"), "-h", HOST, "-p", str(port), "-U", "postgres",
+             "clusterspace"],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        return f"postgres://postgres@{HOST}:{port}/clusterspace"
+
+    def start_redis(self):
+        port = self.ports["redis"]
+        log = self.dir / "redis.log"
+        process = subprocess.Popen(
+            ["redis-server", "--bind", HOST, "--port", str(port), "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir), "--logfile", str(log)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.exits.callback(_stop, process)
+        wait_for(lambda: _port_open(port), "redis-server", process=process, log=log)
+        return f"redis://{HOST}:{port}/0"
+
+    def app_env(self, database_url, cache_url):
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "GUNICORN_", "AWS_"))
+            # The checks read gunicorn's plain access log; no mail or Sentry from here.
+            and key
+            not in {"HOST", "PORT", "WEB_CONCURRENCY", "SENTRY_DSN", "LOG_FORMAT", "EMAIL_URL"}
+        }
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "clusterspace.settings",
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_ALLOWED_HOSTS": HOST,
+                "DJANGO_CSRF_TRUSTED_ORIGINS": self.https_origin,
+                "DJANGO_TRUST_X_FORWARDED_PROTO": "1",
+                "DJANGO_TRUSTED_PROXY_COUNT": "1",
+                "DJANGO_STATIC_ROOT": str(self.static_root),
+                "DJANGO_MEDIA_ROOT": str(self.media_root),
+                "DJANGO_MEDIA_ACCEL_REDIRECT_PREFIX": "/_media/",
+                "HOST": HOST,
+                "PORT": str(self.ports["gunicorn"]),
+                "WEB_CONCURRENCY": str(self.workers),
+                "FORWARDED_ALLOW_IPS": HOST,
+                "GUNICORN_LOG_LEVEL": "warning" if self.quiet_access_log else "info",
+            }
+        )
+        env["DATABASE_URL"] = database_url or f"sqlite:///{self.dir / 'db.sqlite3'}"
+        if cache_url:
+            env["CACHE_URL"] = cache_url
+        return env
+
+    # -- The app --------------------------------------------------------------------------
+
+    def manage(self, *args, timeout=900):
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode != 0:
+            shown = " ".join(args)[:60]
+            raise RuntimeError(f"manage.py {shown} failed:\n{result.stdout}{result.stderr[-3000:]}")
+        return result.stdout
+
+    def django(self, code):
+        """Run ``code`` in the app's Django (manage.py shell); its last line, as JSON."""
+        out = self.manage("shell", "-c", code)
+        return json.loads(out.strip().splitlines()[-1])
+
+    def prepare(self):
+        """Schema, static files, the archive's content: what a deployment does."""
+        self.manage("migrate", "--noinput", "--verbosity", "0")
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        return self.manage("load_archive")
+
+    def start_gunicorn(self):
+        self.gunicorn_log_file = open(self.gunicorn_log, "ab")  # noqa: SIM115 (closed by stop_gunicorn)
+        self.gunicorn = subprocess.Popen(
+            [str(Path(PYTHON).with_name("gunicorn")), "--config", "gunicorn.conf.py"],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self.gunicorn_log_file,
+            stderr=subprocess.STDOUT,
+        )
+        self.exits.callback(self.stop_gunicorn)
+        url = f"http://{HOST}:{self.ports['gunicorn']}/healthz"
+
+        def healthy():
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+
+        wait_for(healthy, "gunicorn", process=self.gunicorn, log=self.gunicorn_log)
+
+    def stop_gunicorn(self):
+        if self.gunicorn is not None:
+            _stop(self.gunicorn)
+            self.gunicorn = None
+            self.gunicorn_log_file.close()
+
+    # -- nginx ----------------------------------------------------------------------------
+
+    def site_values(self):
+        """The placeholders of deploy/nginx/clusterspace.conf, for this machine."""
+        return {
+            "SERVER_NAME": HOST,
+            "HTTPS_LISTEN": f"{HOST}:{self.ports['https']}",
+            "HTTP_LISTEN": f"{HOST}:{self.ports['http']}",
+            "HTTPS_ORIGIN": self.https_origin,
+            "TLS_CERTIFICATE": str(self.certificate),
+            "TLS_CERTIFICATE_KEY": str(self.certificate_key),
+            "APP_SERVER": f"{HOST}:{self.ports['gunicorn']}",
+            "STATIC_ROOT": str(self.static_root),
+            "MEDIA_ROOT": str(self.media_root),
+            "ERROR_PAGES": str(self.nginx_dir / "errors"),
+            "CACHE_DIR": str(self.nginx_dir / "cache"),
+            "LOG_DIR": str(self.nginx_dir / "logs"),
+            "ADMIN_PATH": "admin",
+        }
+
+    def start_nginx(self, extra_http=""):
+        """nginx with the rendered site, in a main configuration like Debian's
+        /etc/nginx/nginx.conf (mime types, sendfile, gzip on in http) with its own pid
+        file, logs and temporary folders."""
+        nginx_dir = self.nginx_dir
+        for sub in ("logs", "cache", "temp", "sites"):
+            (nginx_dir / sub).mkdir(parents=True, exist_ok=True)
+        # The error pages as they are in deploy/errors/, copied where nginx's workers may
+        # read them whatever the checkout's permissions.
+        shutil.copytree(DEPLOY / "errors", nginx_dir / "errors", dirs_exist_ok=True)
+        site = render((DEPLOY / "nginx" / "clusterspace.conf").read_text(), self.site_values())
+        (nginx_dir / "sites" / "clusterspace.conf").write_text(site)
+        user = ""
+        if self.root:
+            worker = "www-data" if _user_exists("www-data") else "nobody"
+            user = f"user {worker};"
+            for sub in ("cache", "temp"):
+                shutil.chown(nginx_dir / sub, worker)
+        temp = nginx_dir / "temp"
+        main = f"""
+{user}
+worker_processes auto;
+pid {nginx_dir / "nginx.pid"};
+error_log {nginx_dir / "logs" / "error.log"} warn;
+daemon off;
+events {{ worker_connections 4096; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    types_hash_max_size 2048;
+    gzip on;
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    {extra_http}
+    include {nginx_dir / "sites" / "clusterspace.conf"};
+}}
+"""
+        self.nginx_conf = nginx_dir / "nginx.conf"
+        self.nginx_conf.write_text(main)
+        command = ["nginx", "-c", str(self.nginx_conf), "-p", str(nginx_dir),
+                   "-e", str(nginx_dir / "logs" / "error.log")]  # fmt: skip
+        test = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        if test.returncode != 0:
+            raise RuntimeError(f"nginx -t refuses the configuration:\n{test.stderr}")
+        self.nginx = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        # SIGQUIT: nginx's graceful stop.
+        self.exits.callback(_stop, self.nginx, signal.SIGQUIT)
+        wait_for(
+            lambda: _port_open(self.ports["https"]) and _port_open(self.ports["http"]),
+            "nginx",
+            process=self.nginx,
+            log=nginx_dir / "logs" / "error.log",
+        )
+
+    def gunicorn_requests(self, needle):
+        """How many lines of gunicorn's access log name ``needle`` (a request line part)."""
+        if not self.gunicorn_log.exists():
+            return 0
+        return self.gunicorn_log.read_text(errors="replace").count(needle)
+
+
+def _user_exists(name):
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
