@@ -3,13 +3,18 @@
 Registers nothing: who has an entry open (``EditPresence``) is shown on change forms.
 """
 
+from django.contrib import messages
+from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.admin import VersionAdmin
 
+from .addresses import is_tracked, old_address_owner
 from .edit_conflicts import EditConflictMixin
+from .models import OldSlug
 
 # Every admin form with a web address reads a bare "example.org" as https://example.org
 # (the default from Django 6 on; said explicitly instead of the transitional setting).
@@ -30,6 +35,29 @@ def image_preview(obj, field):
     )
 
 
+class OldSlugInline(GenericTabularInline):
+    """An entry's old addresses, which redirect to it; an editor may remove one."""
+
+    model = OldSlug
+    ct_fk_field = "object_id"
+    extra = 0
+    fields = ("slug", "replaced_at")
+    readonly_fields = ("slug", "replaced_at")
+    verbose_name = _("frühere Adresse (leitet hierher weiter)")
+    verbose_name_plural = _("Frühere Adressen (leiten hierher weiter)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Whoever may change the entry may drop one of its old addresses.
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+    has_delete_permission = has_change_permission
+    has_view_permission = has_change_permission
+
+
 class VersionedTranslationAdmin(EditConflictMixin, VersionAdmin, TabbedTranslationAdmin):
     """Translated fields as tabs, and every save kept as a version editors can restore.
 
@@ -40,3 +68,25 @@ class VersionedTranslationAdmin(EditConflictMixin, VersionAdmin, TabbedTranslati
     """
 
     formfield_overrides = HTTPS_URL_FIELDS
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and is_tracked(self.model):
+            inlines.append(OldSlugInline(self.model, self.admin_site))
+        return inlines
+
+    def save_model(self, request, obj, form, change):
+        if not is_tracked(self.model):
+            return super().save_model(request, obj, form, change)
+        other = old_address_owner(self.model, obj.slug, exclude=obj)
+        super().save_model(request, obj, form, change)
+        if other is not None:
+            messages.warning(
+                request,
+                _(
+                    "Die Kurzadresse „%(slug)s“ war eine frühere Adresse von „%(other)s“ und "
+                    "leitete dorthin weiter. Sie gehört jetzt diesem Eintrag; „%(other)s“ "
+                    "ist unter dieser alten Adresse nicht mehr zu erreichen."
+                )
+                % {"slug": obj.slug, "other": other},
+            )

@@ -110,8 +110,11 @@ class EditConflictMixin:
     def edit_state(self, request, obj):
         parts = [("", [obj])]
         for inline in self.get_inline_instances(request, obj):
-            fk = inline.get_formset(request, obj).fk
-            rows = inline.get_queryset(request).filter(**{fk.name: obj}).order_by("pk")
+            # The rows the inline's formset edits (foreign key or generic relation).
+            formset = inline.get_formset(request, obj)(
+                instance=obj, queryset=inline.get_queryset(request)
+            )
+            rows = formset.get_queryset().order_by("pk")
             parts.append((str(inline.verbose_name_plural), list(rows)))
         return EditState(parts)
 

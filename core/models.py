@@ -99,3 +99,43 @@ class EditPresence(models.Model):
     def get_absolute_url(self):
         info = (self.content_type.app_label, self.content_type.model)
         return reverse("admin:{}_{}_change".format(*info), args=[self.object_id])
+
+
+class OldSlugQuerySet(models.QuerySet):
+    def for_model(self, model):
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def for_object(self, obj):
+        return self.for_model(type(obj)).filter(object_id=str(obj.pk))
+
+
+class OldSlug(models.Model):
+    """A slug an entry had before: its old addresses redirect to the current one for good
+    (``core.addresses``)."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("Inhaltstyp")
+    )
+    object_id = models.CharField(_("Eintrag"), max_length=64)
+    slug = models.SlugField(_("frühere Kurzadresse"), max_length=200)
+    replaced_at = models.DateTimeField(_("ersetzt am"), auto_now_add=True)
+
+    objects = OldSlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-replaced_at", "pk"]
+        verbose_name = _("frühere Adresse")
+        verbose_name_plural = _("frühere Adressen")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "slug"], name="one_entry_per_old_slug")
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="old_slug_entry"),
+        ]
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        info = (self.content_type.app_label, self.content_type.model)
+        return reverse("admin:{}_{}_change".format(*info), args=[self.object_id])

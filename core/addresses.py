@@ -1,0 +1,100 @@
+"""Addresses that never break: an entry's old slugs redirect to its current address.
+
+An app names, once, which of its models keep their old slugs and under which URL
+keyword their slug appears (``track(Project, "projects:detail")``). When such an entry's
+slug changes, the old one is kept (``OldSlug``); a request that would answer 404 at an
+address with an old slug is answered with a permanent redirect to the same page under
+the current slug, in the request's language, with its query string (``middleware``).
+Old slugs point to the entry, not to the next slug, so a chain A → B → C answers A → C
+in one hop. A slug that a (new or renamed) entry takes is no longer an old address of
+another entry: the current address wins.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_save, pre_save
+from django.http import HttpResponsePermanentRedirect
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from .models import OldSlug
+
+# URL name → (model, the URL keyword that carries its slug)
+ADDRESSES = {}
+
+
+def track(model, *url_names, kwarg="slug"):
+    """Keep ``model``'s old slugs and redirect its ``url_names`` from them."""
+    for name in url_names:
+        ADDRESSES[name] = (model, kwarg)
+    uid = f"core.addresses.{model._meta.label_lower}"
+    pre_save.connect(remember_old_slug, sender=model, dispatch_uid=uid)
+    post_save.connect(claim_slug, sender=model, dispatch_uid=uid)
+
+
+def remember_old_slug(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if old and old != instance.slug:
+        # Kept as the save commits; the entry's id is the target, so chains stay one hop.
+        OldSlug.objects.update_or_create(
+            content_type=ContentType.objects.get_for_model(sender),
+            slug=old,
+            defaults={"object_id": str(instance.pk)},
+        )
+
+
+def claim_slug(sender, instance, raw=False, **kwargs):
+    """The entry's current slug is nobody's old address any more (its own included)."""
+    if not raw:
+        OldSlug.objects.for_model(sender).filter(slug=instance.slug).delete()
+
+
+def old_address_owner(model, slug, exclude=None):
+    """The entry that has ``slug`` as an old address, or ``None``."""
+    old = OldSlug.objects.for_model(model).filter(slug=slug)
+    if exclude is not None and exclude.pk is not None:
+        old = old.exclude(object_id=str(exclude.pk))
+    old = old.first()
+    return model.objects.filter(pk=old.object_id).first() if old else None
+
+
+def is_tracked(model):
+    return any(tracked is model for tracked, _kwarg in ADDRESSES.values())
+
+
+def is_public(obj):
+    return getattr(obj, "published", True)
+
+
+def redirect_for(request):
+    """A permanent redirect from an old address to the current one, or ``None``."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name not in ADDRESSES:
+        return None
+    model, kwarg = ADDRESSES[match.view_name]
+    slug = match.kwargs.get(kwarg)
+    old = OldSlug.objects.for_model(model).filter(slug=slug).first() if slug else None
+    obj = model.objects.filter(pk=old.object_id).first() if old else None
+    if obj is None or not (is_public(obj) or request.user.is_staff):
+        return None
+    try:
+        target = reverse(match.view_name, kwargs={**match.kwargs, kwarg: obj.slug})
+    except NoReverseMatch:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+
+
+def middleware(get_response):
+    """On a 404 for GET or HEAD, redirect from an old slug (like Django's redirects app)."""
+
+    def respond(request):
+        response = get_response(request)
+        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+            return redirect_for(request) or response
+        return response
+
+    return respond
