@@ -348,15 +348,25 @@ def test_paginated_lists_are_exported_at_paths_of_their_own(real_archive, tmp_pa
 
 def test_a_non_empty_folder_is_refused_unless_replace(real_archive, tmp_path):
     folder = tmp_path / "out" / "site"
-    folder.mkdir(parents=True)
-    (folder / "notiz.txt").write_text("bleibt")
+    export(folder)
+    (folder / "alt.txt").write_text("aus der letzten Ausgabe")
     with pytest.raises(CommandError, match="nicht leer"):
         export(folder)
-    assert [path.name for path in folder.iterdir()] == ["notiz.txt"]
+    assert (folder / "alt.txt").is_file()
     export(folder, "--replace")
-    assert not (folder / "notiz.txt").exists()
+    assert not (folder / "alt.txt").exists()
     assert (folder / "de" / "index.html").is_file()
     assert [path.name for path in folder.parent.iterdir()] == ["site"]  # nothing left beside
+
+
+def test_replace_never_deletes_a_folder_that_is_not_an_export(real_archive, tmp_path):
+    folder = tmp_path / "out" / "notes"
+    folder.mkdir(parents=True)
+    (folder / "notiz.txt").write_text("bleibt")
+    with pytest.raises(CommandError, match="keine frühere Ausgabe"):
+        export(folder, "--replace")
+    assert [path.name for path in folder.iterdir()] == ["notiz.txt"]
+    assert [path.name for path in folder.parent.iterdir()] == ["notes"]
 
 
 def test_a_failed_export_leaves_the_good_one_in_place(real_archive, tmp_path, monkeypatch):

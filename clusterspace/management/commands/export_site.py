@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext
 
-from clusterspace.static_export import Exporter, ExportError, export_date
+from clusterspace.static_export import SEARCH_INDEX_PATH, Exporter, ExportError, export_date
 
 
 def _base_url(value):
@@ -30,6 +30,11 @@ def _base_url(value):
 
 def _non_empty(path):
     return path.exists() and (not path.is_dir() or any(path.iterdir()))
+
+
+def _an_export(path):
+    """Whether the folder holds an earlier export: only such a folder is replaced."""
+    return (path / "404.html").is_file() and (path / SEARCH_INDEX_PATH.lstrip("/")).is_file()
 
 
 def _umask():
@@ -81,6 +86,11 @@ class Command(BaseCommand):
         if _non_empty(target) and not replace:
             raise CommandError(
                 f"{target} ist nicht leer. Mit --replace wird er durch die neue Ausgabe ersetzt."
+            )
+        if _non_empty(target) and not _an_export(target):
+            raise CommandError(
+                f"{target} ist nicht leer und enthält keine frühere Ausgabe von export_site "
+                "(404.html, suchindex.json): er wird nicht ersetzt."
             )
         if warc_path and warc_path.exists() and not replace:
             raise CommandError(f"{warc_path} gibt es schon. Mit --replace wird sie ersetzt.")
