@@ -141,6 +141,7 @@ def main(argv=None):
             raise SystemExit(f"bench_export: {tool} is missing (Debian: apt-get install {tool})")
 
     work = Path(tempfile.mkdtemp(prefix="clusterspace-bench-export-"))
+    work.chmod(0o755)  # nginx's workers run as another user and must read the export
     live = nginx = None
     try:
         env = {
