@@ -21,7 +21,6 @@ paths from the site's root.
 import hashlib
 import html
 import json
-import mimetypes
 import posixpath
 import re
 import time
@@ -32,8 +31,6 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -101,6 +98,10 @@ def _token(text):
     return "~" + hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def _joined(path, query):
+    return f"{path}?{query}" if query else path
+
+
 def normalise(url):
     """(path, query) of a live address, the query's parameters sorted: the same page
     reached with its parameters in another order is one page."""
@@ -155,7 +156,6 @@ class Exporter:
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 self.search_paths.add(reverse("site:search"))
-        self.static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
 
     # -- the crawl -------------------------------------------------------------------------
 
@@ -195,7 +195,7 @@ class Exporter:
             path, query = queue.popleft()
             fetched = self.fetch(path, query)
             fetched_count += 1
-            live = f"{path}?{query}" if query else path
+            live = _joined(path, query)
             if fetched.status in REDIRECTS:
                 location = fetched.header("Location", "")
                 links = [location]
@@ -210,9 +210,7 @@ class Exporter:
                 target = self._internal(link, live)
                 if target is None:
                     continue
-                referrers.setdefault(target[0] + ("?" + target[1] if target[1] else ""), set()).add(
-                    live
-                )
+                referrers.setdefault(_joined(*target), set()).add(live)
                 if target not in seen:
                     seen.add(target)
                     queue.append(target)
@@ -224,7 +222,7 @@ class Exporter:
 
     def fetch(self, path, query=""):
         """The live answer to ``path?query``, as an anonymous visitor gets it."""
-        url = f"{path}?{query}" if query else path
+        url = _joined(path, query)
         response = self.client.get(url, secure=self.scheme == "https")
         # Reading a streamed answer to its end closes it (the client wraps it so).
         body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -235,27 +233,9 @@ class Exporter:
             if name.lower() != "set-cookie"
         ]
         fetched = Fetched(url, response.status_code, response.reason_phrase, headers, body)
-        if fetched.status != 200 and path.startswith(self.static_prefix):
-            fetched = self._static_file(path, url) or fetched
         if self.warc is not None:
             self.warc.write(self.origin + url, fetched)
         return fetched
-
-    def _static_file(self, path, url):
-        """A static file the server did not hand out (tests run without collectstatic):
-        from the collected files, else from the app's own static folders."""
-        name = unquote(path[len(self.static_prefix) :])
-        found = finders.find(name)
-        if found:
-            data = Path(found).read_bytes()
-        elif staticfiles_storage.exists(name):
-            with staticfiles_storage.open(name) as file:
-                data = file.read()
-        else:
-            return None
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        headers = [("Content-Type", content_type), ("Content-Length", str(len(data)))]
-        return Fetched(url, 200, "OK", headers, data)
 
     def _links(self, fetched, live):
         """Every address the answer links to (as written, relative or absolute)."""
@@ -352,7 +332,7 @@ class Exporter:
         relative = export_file(url)
         if not relative.endswith("index.html"):
             return  # a file's old address: nothing a static folder can answer
-        target = self._internal(location, f"{path}?{query}" if query else path)
+        target = self._internal(location, _joined(path, query))
         if target is None:
             return
         page = render_to_string(
