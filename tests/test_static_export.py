@@ -29,10 +29,10 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.utils import translation
 
+from clusterspace import static_export
 from clusterspace.search import Query, search
 from clusterspace.static_export import SEARCH_INDEX_PATH
 from people.models import Person, Role, RoleKind
-from projects import views as project_views
 from projects.models import Funding, Organisation, Project
 from reports.models import AnnualReport, Interview, ReportSeries
 
@@ -374,10 +374,11 @@ def test_a_failed_export_leaves_the_good_one_in_place(real_archive, tmp_path, mo
     export(folder)
     before = sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
 
-    def broken(self, request, *args, **kwargs):
+    def broken():
         raise RuntimeError("forced failure")
 
-    monkeypatch.setattr(project_views.ProjectDetailView, "get", broken)
+    # The search index is written last: every page of the new export is on disk by then.
+    monkeypatch.setattr(static_export, "build_index", broken)
     with pytest.raises(RuntimeError, match="forced failure"):
         export(folder, "--replace", "--warc", "--base-url", "https://archiv.example.org")
     assert sorted(str(path.relative_to(folder)) for path in folder.rglob("*")) == before
