@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve bench deploy-check test setup lock upgrade messages lint format clean
+.PHONY: run serve bench deploy-check test export setup lock upgrade messages lint format clean
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -20,6 +20,16 @@ run: setup
 
 test: setup
 	DJANGO_DEBUG=1 $(PY) -m pytest
+
+# The whole public site as static files (manage.py export_site): DIR=path (default
+# export/), EXPORT_FLAGS="--replace --base-url https://… --warc" for more. Exports the
+# database `make run` serves; in production run `manage.py export_site` with its settings.
+DIR ?= export
+EXPORT_FLAGS ?=
+export: setup
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
+	DJANGO_DEBUG=1 $(PY) manage.py load_archive
+	DJANGO_DEBUG=1 $(PY) manage.py export_site "$(DIR)" $(EXPORT_FLAGS)
 
 # The production stack on this machine: DEBUG off, gunicorn (gunicorn.conf.py), static
 # files collected and served by WhiteNoise. Nothing terminates TLS here, so unless the

@@ -1,6 +1,6 @@
 """An Atom feed of the archive's projects and annual reports, one per language.
 
-``/de/feed/`` in German, ``/en/feed/`` in English; every page announces its language's
+``/de/feed.xml`` in German, ``/en/feed.xml`` in English; every page announces its language's
 feed in its head. Only published entries appear; the newest change comes first.
 """
 

@@ -7,6 +7,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import site_views
 from .feeds import ArchiveFeed
@@ -16,7 +17,9 @@ app_name = "site"
 
 urlpatterns = [
     path(_("suche/"), site_views.search_view, name="search"),
-    path("feed/", ArchiveFeed(), name="feed"),
+    # ".xml": a static copy of the site (export_site) is served with an XML type.
+    path("feed.xml", ArchiveFeed(), name="feed"),
+    path("feed/", RedirectView.as_view(pattern_name="site:feed", permanent=True)),
     path(_("offene-daten/"), site_views.open_data, name="open_data"),
     path(_("offene-daten/projektarchiv.json"), site_views.export_json, name="export_json"),
     path(_("offene-daten/<slug:table>.csv"), site_views.export_csv, name="export_csv"),

@@ -11,4 +11,10 @@ class ReportsConfig(AppConfig):
 
         from .models import ReportSeries
 
-        track(ReportSeries, "reports:detail", "reports:download", kwarg="series")
+        track(
+            ReportSeries,
+            "reports:detail",
+            "reports:download",
+            "reports:download_old",
+            kwarg="series",
+        )

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -7,5 +8,13 @@ app_name = "reports"
 urlpatterns = [
     path("", views.ReportListView.as_view(), name="list"),
     path("<slug:series>/<int:year>/", views.ReportDetailView.as_view(), name="detail"),
-    path("<slug:series>/<int:year>/pdf/", views.download, name="download"),
+    # The address names its type (".pdf"), so that a static copy of the site (export_site)
+    # is served as a PDF by any web server; the file saves under the series and year.
+    path("<slug:series>-<int:year>.pdf", views.download, name="download"),
+    # The address before the export: links kept elsewhere still lead to the file.
+    path(
+        "<slug:series>/<int:year>/pdf/",
+        RedirectView.as_view(pattern_name="reports:download", permanent=True),
+        name="download_old",
+    ),
 ]

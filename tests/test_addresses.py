@@ -116,9 +116,7 @@ def test_a_new_entry_takes_an_old_address_and_the_editor_is_told(admin_client, a
     assert not OldSlug.objects.filter(slug=CCS).exists()
 
 
-def test_the_admin_lists_old_addresses_and_an_editor_may_remove_one(
-    admin_client, client, archive
-):
+def test_the_admin_lists_old_addresses_and_an_editor_may_remove_one(admin_client, client, archive):
     person = Person.objects.get(family_name="Duschek")
     old = person.get_absolute_url()
     rename(person, "stephan-duschek-hsu")

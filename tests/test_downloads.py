@@ -49,7 +49,7 @@ def body(response):
 
 
 def test_the_whole_file_with_its_headers(client, report, url):
-    assert url == "/de/jahresberichte/hamburger-cluster/2022/pdf/"
+    assert url == "/de/jahresberichte/hamburger-cluster-2022.pdf"
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -261,9 +261,26 @@ def test_a_name_outside_the_media_folder_is_a_404(client, report, url):
     assert client.get(url).status_code == 404
 
 
+def test_the_address_names_its_type_in_both_languages(report):
+    for language in ("de", "en"):
+        with translation.override(language):
+            assert report.get_download_url().endswith("/hamburger-cluster-2022.pdf")
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_old_address_redirects_permanently(client, report, language):
+    with translation.override(language):
+        new = report.get_download_url()
+    old = new.replace("hamburger-cluster-2022.pdf", "hamburger-cluster/2022/pdf/")
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new
+    assert body(client.get(response["Location"])) == PDF
+
+
 def test_unknown_series_or_year_is_a_404(client, report):
-    assert client.get("/de/jahresberichte/unbekannt/2022/pdf/").status_code == 404
-    assert client.get("/de/jahresberichte/hamburger-cluster/2011/pdf/").status_code == 404
+    assert client.get("/de/jahresberichte/unbekannt-2022.pdf").status_code == 404
+    assert client.get("/de/jahresberichte/hamburger-cluster-2011.pdf").status_code == 404
 
 
 # --- X-Accel-Redirect -------------------------------------------------------------------

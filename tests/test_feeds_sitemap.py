@@ -27,6 +27,16 @@ def feed(client, language):
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
+def test_the_feed_address_names_its_type_and_the_old_one_redirects(client, archive, language):
+    with translation.override(language):
+        url = reverse("site:feed")
+    assert url == f"/{language}/feed.xml"
+    response = client.get(f"/{language}/feed/")
+    assert response.status_code == 301
+    assert response["Location"] == url
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
 def test_feed_lists_projects_and_reports_in_its_language(client, archive, language):
     root = feed(client, language)
     entries = root.findall(f"{ATOM}entry")

@@ -37,4 +37,4 @@ def test_page_answers_in_its_language(client, archive, language, name, params):
 def test_english_and_german_addresses(archive, language):
     with translation.override(language):
         assert reverse("site:search").startswith(f"/{language}/")
-        assert reverse("site:feed") == f"/{language}/feed/"
+        assert reverse("site:feed") == f"/{language}/feed.xml"

@@ -76,7 +76,7 @@ def test_keyboard_only_from_home_to_an_annual_report(site, desktop, language):
 
     # On the project page: the annual report's download link, then the PDF itself.
     report = tab_until(page, lambda focused: "download" in (focused["classes"] or ""), stops)
-    assert re.search(r"/pdf/$", report["href"]), report
+    assert re.search(r"\.pdf$", report["href"]), report
     with page.expect_response(lambda response: response.url.endswith(report["href"])) as info:
         page.keyboard.press("Enter")
     response = info.value

@@ -1,0 +1,94 @@
+"""The static export's search page in Chromium: served by a static server with the live
+site's Content-Security-Policy, it searches in the browser; without JavaScript it says so."""
+
+import functools
+import threading
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from clusterspace.search import Query, search
+
+from .helpers import describe, run_axe
+
+pytestmark = pytest.mark.django_db
+
+
+class PolicyHandler(SimpleHTTPRequestHandler):
+    """A static file server that sends the live site's Content-Security-Policy."""
+
+    policy = ""
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextmanager
+def served(folder, policy):
+    handler = type("Handler", (PolicyHandler,), {"policy": policy})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=folder))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def exported(client, tmp_path):
+    call_command("load_archive", stdout=StringIO())
+    call_command("export_site", str(tmp_path / "site"), stdout=StringIO())
+    policy = client.get("/de/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    with served(str(tmp_path / "site"), policy) as origin:
+        yield origin
+
+
+def test_the_exported_search_finds_and_shows_results_under_the_sites_policy(
+    exported, browser, desktop
+):
+    problems = []
+    desktop.on("console", lambda message: message.type == "error" and problems.append(message))
+    desktop.goto(f"{exported}/de/suche/?q=Foerderer")
+    desktop.wait_for_selector(".search-results li")
+    assert not problems, [message.text for message in problems]
+
+    live = search(Query.parse("Foerderer"), "de")[:100]
+    links = desktop.eval_on_selector_all(
+        ".search-results .search-result__title", "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert links == [result.url for result in live]
+    assert desktop.input_value("#search-q") == "Foerderer"
+    assert desktop.locator(".search-results mark").count() >= 1
+    summary = desktop.text_content(".search-summary")
+    assert f"{len(live)} Treffer für „Foerderer“" in summary
+    assert desktop.title().startswith("Suche: Foerderer – ")
+    violations = run_axe(desktop)["violations"]
+    assert not violations, describe(violations)
+
+    desktop.goto(f"{exported}/en/search/?q=Raumfahrtagentur")
+    desktop.wait_for_selector(".search-summary")
+    assert "0 results for" in desktop.text_content(".search-summary")
+    assert desktop.locator("#offline-search a[href='/en/projects/']").count() == 1
+
+
+def test_without_javascript_the_exported_search_page_says_so(exported, browser):
+    context = browser.new_context(locale="de-DE", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{exported}/de/suche/?q=Foerderer")
+        assert "braucht JavaScript" in page.text_content("main")
+        links = page.eval_on_selector_all("main a", "as => as.map(a => a.getAttribute('href'))")
+        assert {"/de/projekte/", "/de/personen/", "/de/organisationen/"} <= set(links)
+    finally:
+        context.close()
