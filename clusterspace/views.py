@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from core.files import KEPT_FOLDER
 from core.responses import file_response
 from projects.models import Project
 
@@ -109,6 +110,9 @@ def media(request, path):
     # Uploaded originals (folder/original/…) are the masters of the renditions the pages
     # show; only editors open them (the admin links them), visitors get the renditions.
     if "original" in name.split("/")[:-1] and not request.user.is_staff:
+        raise Http404
+    # Files of deleted entries, kept for a restore from the history, are nobody's to see.
+    if name.split("/")[0] == KEPT_FOLDER:
         raise Http404
     return file_response(
         request, default_storage, name, cache_control=f"public, max-age={MEDIA_MAX_AGE}"

@@ -8,6 +8,10 @@ Shared by the apps (``core`` imports none of them). Two rules:
   has committed, and only if no row of the model still names it. A rolled-back save
   therefore never loses the old file; the files it wrote are removed at once if the save
   fails within the model's ``save()``.
+* The files of a deleted row are kept aside (under ``KEPT_FOLDER``, which no view
+  serves) as long as the version history may restore the row; a restored row gets them
+  back where it expects them (``put_back``). ``manage.py purge_kept_files`` removes
+  those that no version names any more.
 """
 
 import io
@@ -136,14 +140,72 @@ def delete_unused_on_commit(storage, model, fields, names, using=None):
         )
 
 
+KEPT_FOLDER = "aufbewahrt"
+
+
+def kept_name(name):
+    """Where the file ``name`` of a deleted row is kept."""
+    return f"{KEPT_FOLDER}/{name}"
+
+
+def keep_aside_on_commit(storage, model, fields, names, using=None):
+    """After a row's deletion commits: move its files aside, unless a row still uses them."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(
+            partial(_keep_aside, storage, model, tuple(fields), tuple(names), using),
+            using=using,
+        )
+
+
+def _keep_aside(storage, model, fields, names, using):
+    for name in names:
+        if _still_used(model, fields, name, using):
+            continue
+        try:
+            _move(storage, name, kept_name(name))
+        except OSError:
+            logger.warning("Could not keep the file %s aside", name, exc_info=True)
+
+
+def put_back(instance, fields):
+    """Once a restored row commits: its kept files go back to the names it expects.
+
+    After the commit, not before: the history's preview of a deleted entry restores it
+    in a transaction that is rolled back, and must leave its files aside.
+    """
+    transaction.on_commit(partial(_put_back, instance, tuple(fields)))
+
+
+def _put_back(instance, fields):
+    for field in fields:
+        file = getattr(instance, field)
+        if not file or file.storage.exists(file.name):
+            continue
+        if file.storage.exists(kept_name(file.name)):
+            _move(file.storage, kept_name(file.name), file.name)
+
+
+def _move(storage, source, target):
+    """Move a stored file within ``storage`` (any storage: copy, then delete)."""
+    if storage.exists(target):
+        storage.delete(target)
+    with storage.open(source, "rb") as content:
+        storage.save(target, content)
+    storage.delete(source)
+
+
+def _still_used(model, fields, name, using):
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{field: name})
+    return model._base_manager.using(using).filter(condition).exists()
+
+
 def _delete_unused(storage, model, fields, names, using):
     for name in names:
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{field: name})
-        if model._base_manager.using(using).filter(condition).exists():
-            continue
-        _delete_quietly(storage, name)
+        if not _still_used(model, fields, name, using):
+            _delete_quietly(storage, name)
 
 
 def _delete_quietly(storage, name):

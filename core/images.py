@@ -29,7 +29,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .files import delete_unused_on_commit, file_changes, file_size, new_upload, stored_names
+from .files import (
+    file_changes,
+    file_size,
+    keep_aside_on_commit,
+    new_upload,
+    stored_names,
+)
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
@@ -392,9 +398,10 @@ def rerender_slot(instance, slot, stem):
     return True
 
 
-def delete_slot_files_on_commit(instance, slots):
-    """After a row is deleted: remove its images once the deletion has committed."""
+def keep_slot_files_aside_on_commit(instance, slots):
+    """After a row is deleted: keep its images aside once the deletion has committed, for
+    a restore from the version history (``core.files``)."""
     fields = [name for slot in slots for name in slot.file_fields]
     storage = instance._meta.get_field(slots[0].field).storage
     names = [getattr(instance, name).name for name in fields if getattr(instance, name)]
-    delete_unused_on_commit(storage, type(instance), fields, names)
+    keep_aside_on_commit(storage, type(instance), fields, names)

@@ -2,16 +2,17 @@
 
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.files import put_back
 from core.images import (
     ImageSlot,
     RenditionSpec,
-    delete_slot_files_on_commit,
     image_slots_saved,
+    keep_slot_files_aside_on_commit,
     validate_image_upload,
 )
 from core.reversing import reverse_cached
@@ -119,7 +120,14 @@ class Person(models.Model):
 
 @receiver(post_delete, sender=Person, dispatch_uid="people.delete_person_photo")
 def _delete_person_photo(sender, instance, **kwargs):
-    delete_slot_files_on_commit(instance, [PHOTO])
+    keep_slot_files_aside_on_commit(instance, [PHOTO])
+
+
+@receiver(post_save, sender=Person, dispatch_uid="people.restore_person_photo")
+def _restore_person_photo(sender, instance, raw=False, **kwargs):
+    # A version restored from the history (saved raw) gets its kept photo back.
+    if raw:
+        put_back(instance, PHOTO.file_fields)
 
 
 class RoleKind(models.Model):

@@ -9,16 +9,17 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from core.files import put_back
 from core.images import (
     ImageSlot,
     RenditionSpec,
-    delete_slot_files_on_commit,
     image_slots_saved,
+    keep_slot_files_aside_on_commit,
     validate_image_upload,
 )
 from core.models import Content, EditorNotes, PublishableQuerySet
@@ -173,7 +174,14 @@ class Organisation(EditorNotes):
 
 @receiver(post_delete, sender=Organisation, dispatch_uid="projects.delete_organisation_logo")
 def _delete_organisation_logo(sender, instance, **kwargs):
-    delete_slot_files_on_commit(instance, [LOGO])
+    keep_slot_files_aside_on_commit(instance, [LOGO])
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="projects.restore_organisation_logo")
+def _restore_organisation_logo(sender, instance, raw=False, **kwargs):
+    # A version restored from the history (saved raw) gets its kept logo back.
+    if raw:
+        put_back(instance, LOGO.file_fields)
 
 
 class ProjectQuerySet(PublishableQuerySet):

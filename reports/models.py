@@ -3,18 +3,19 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.files import put_back
 from core.models import Content, Publishable, PublishableQuerySet
 from core.reversing import reverse_cached
 from people.models import Person
 from projects.models import Project
 
-from .processing import delete_report_files_on_commit, report_files_saved
+from .processing import FILE_FIELDS, delete_report_files_on_commit, report_files_saved
 from .validators import validate_report_pdf
 
 # Umlauts as a German reader writes them in a file name ("Größe" → "groesse").
@@ -186,8 +187,16 @@ class AnnualReport(Content):
 
 @receiver(post_delete, sender=AnnualReport, dispatch_uid="reports.delete_report_files")
 def _delete_report_files(sender, instance, **kwargs):
-    """A deleted report's PDF and covers go once the deletion commits (also in bulk)."""
+    """A deleted report's PDF and covers are kept aside once the deletion commits (also in
+    bulk), for as long as its versions may restore it."""
     delete_report_files_on_commit(instance)
+
+
+@receiver(post_save, sender=AnnualReport, dispatch_uid="reports.restore_report_files")
+def _restore_report_files(sender, instance, raw=False, **kwargs):
+    # A version restored from the history (saved raw) gets its kept files back.
+    if raw:
+        put_back(instance, FILE_FIELDS)
 
 
 class InterviewQuerySet(PublishableQuerySet):

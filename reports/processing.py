@@ -20,7 +20,12 @@ from weakref import WeakKeyDictionary
 import pypdfium2 as pdfium
 from django.core.files.base import ContentFile
 
-from core.files import delete_unused_on_commit, file_changes, new_upload, stored_names
+from core.files import (
+    file_changes,
+    keep_aside_on_commit,
+    new_upload,
+    stored_names,
+)
 from core.images import RenditionSpec, render
 
 from .validators import corrupt, inspect_pdf
@@ -170,6 +175,7 @@ def process_report_file(report):
 
 
 def delete_report_files_on_commit(report):
-    """After a report is deleted: remove its PDF and covers once the deletion commits."""
+    """After a report is deleted: keep its PDF and covers aside once the deletion commits,
+    for a restore from the version history (``core.files``)."""
     names = [getattr(report, name).name for name in FILE_FIELDS if getattr(report, name)]
-    delete_unused_on_commit(report.file.storage, type(report), FILE_FIELDS, names)
+    keep_aside_on_commit(report.file.storage, type(report), FILE_FIELDS, names)
