@@ -1,8 +1,8 @@
 """Projects, the organisations that fund them, and their external links.
 
 People's roles (``people``) and annual reports and interviews (``reports``) point to
-``Project``; this app reaches them only through the reverse relations ``roles``,
-``reports`` and ``interviews``.
+``Project``; this app does not reach them: pages that show them are composed in
+``clusterspace``.
 """
 
 from django.conf import settings
@@ -69,6 +69,21 @@ class OrganisationQuerySet(models.QuerySet):
                 queryset=Project.objects.published(),
                 to_attr="public_partner_projects",
             ),
+        )
+
+    def for_page(self, projects):
+        """An organisation's page: its fundings of ``projects`` with the project, the
+        newest project first (``visible_fundings``), and the ``projects`` it is a partner
+        in (``visible_partner_projects``), in three queries."""
+        return self.prefetch_related(
+            Prefetch(
+                "fundings",
+                queryset=Funding.objects.filter(project__in=projects)
+                .select_related("project")
+                .order_by("-project__start_year", "-project__start_month"),
+                to_attr="visible_fundings",
+            ),
+            Prefetch("partner_projects", queryset=projects, to_attr="visible_partner_projects"),
         )
 
 
@@ -213,28 +228,20 @@ class ProjectQuerySet(models.QuerySet):
             Prefetch("fundings", queryset=Funding.objects.in_project_order())
         )
 
-    def for_detail(self):
-        """Everything a project page shows, in a fixed number of queries."""
-        role_model = self.model._meta.get_field("roles").related_model
-        report_model = self.model._meta.get_field("reports").related_model
-        interview_model = self.model._meta.get_field("interviews").related_model
-        # The related models order by "project" first, which joins the project table only
-        # to sort by the project's own ordering; a prefetch groups rows by project anyway,
-        # so the project's id sorts them the same within each project, without the join.
+    def for_page(self):
+        """What a project page shows of this app's data, in a fixed number of queries.
+
+        The page also shows roles, reports and interviews, which other apps own:
+        ``clusterspace.composed`` adds them.
+        """
         return self.select_related("predecessor").prefetch_related(
             Prefetch("fundings", queryset=Funding.objects.for_project()),
+            # Sorted by the project's id rather than Meta.ordering's "project", which would
+            # join the project table only to sort by its ordering; a prefetch groups rows
+            # by project anyway.
             Prefetch("links", queryset=ProjectLink.objects.order_by("project_id", "position")),
             "partners",
             Prefetch("successors", queryset=Project.objects.published()),
-            Prefetch("roles", queryset=role_model.objects.for_project_page()),
-            # The page names each report, not the report's other projects.
-            Prefetch("reports", queryset=report_model.objects.published().select_related("series")),
-            Prefetch(
-                "interviews",
-                queryset=interview_model.objects.published()
-                .for_listing()
-                .order_by("project_id", "position", "pk"),
-            ),
         )
 
 

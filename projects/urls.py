@@ -5,10 +5,12 @@ from . import views
 
 app_name = "projects"
 
+# A project page ("detail", ``_("projekte/<slug:slug>/")``) shows roles, reports and
+# interviews from other apps: its view is composed in ``clusterspace``, whose URLs add it
+# to these under the same name.
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="index"),
     path(_("projekte/"), views.ProjectFilterView.as_view(), name="list"),
-    path(_("projekte/<slug:slug>/"), views.ProjectDetailView.as_view(), name="detail"),
     path(_("organisationen/"), views.OrganisationListView.as_view(), name="organisations"),
     path(
         _("organisationen/<slug:slug>/"),

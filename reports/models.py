@@ -55,6 +55,10 @@ class AnnualReportQuerySet(models.QuerySet):
             Prefetch("projects", queryset=Project.objects.published())
         )
 
+    def for_project_page(self):
+        """A project's published reports; the page names each report, not its projects."""
+        return self.published().select_related("series")
+
 
 class AnnualReport(models.Model):
     series = models.ForeignKey(
@@ -168,8 +172,29 @@ class InterviewQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def on_published_projects(self):
+        """Published interviews on published projects: what visitors see of a person."""
+        return self.published().filter(project__published=True)
+
     def for_listing(self):
         return self.select_related("interviewer").prefetch_related("interviewees")
+
+    def for_project_page(self):
+        """A project's published interviews, for a prefetch: Meta.ordering with the
+        project's id instead of "project" (which would join the project table to sort by
+        its ordering), the same order within each project."""
+        return self.published().for_listing().order_by("project_id", "position", "pk")
+
+    def with_person(self, person):
+        """The interviews ``person`` gave or conducted, on a person's page: with their
+        projects, interviewers and interviewees, in the projects' order."""
+        return (
+            self.filter(Q(interviewer=person) | Q(interviewees=person))
+            .distinct()
+            .select_related("project", "interviewer")
+            .prefetch_related("interviewees")
+            .order_by("project__position", "position", "pk")
+        )
 
 
 class Interview(models.Model):
