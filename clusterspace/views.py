@@ -4,13 +4,12 @@ import mimetypes
 import os
 import posixpath
 import stat
+from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
-from django.utils._os import safe_join
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -45,10 +44,14 @@ def media_file_response(request, name, *, content_type=None, filename=None, max_
     a missing file is a 404.
     """
     try:
-        path = safe_join(settings.MEDIA_ROOT, name)
+        root = Path(settings.MEDIA_ROOT).resolve()
+        path = (root / name).resolve()
         info = os.stat(path)
-    except (SuspiciousFileOperation, ValueError, OSError) as error:
+    except (ValueError, OSError) as error:  # a NUL byte, a missing file
         raise Http404 from error
+    # Resolved, links and ".." included: a name must lead to a file below MEDIA_ROOT.
+    if not path.is_relative_to(root):
+        raise Http404
     if not stat.S_ISREG(info.st_mode):
         raise Http404
 

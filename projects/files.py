@@ -119,7 +119,7 @@ def stored_names(instance, fields, using=None):
         return {}
     row = (
         type(instance)
-        ._base_manager.using(using or router.db_for_read(type(instance)))
+        ._meta.base_manager.using(using or router.db_for_read(type(instance)))
         .filter(pk=instance.pk)
         .values(*fields)
         .first()
@@ -142,7 +142,7 @@ def _delete_unused(storage, model, fields, names, using):
         condition = Q()
         for field in fields:
             condition |= Q(**{field: name})
-        if model._base_manager.using(using).filter(condition).exists():
+        if model._meta.base_manager.using(using).filter(condition).exists():
             continue
         _delete_quietly(storage, name)
 

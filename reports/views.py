@@ -1,6 +1,6 @@
-from functools import wraps
 from urllib.parse import quote
 
+from csp.decorators import csp_exempt
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -116,27 +116,12 @@ class _FileRange:
         self.file.close()
 
 
-def _without_page_csp(view):
-    """Send the PDF without the pages' Content-Security-Policy.
-
-    That policy is written for HTML; on a PDF, Chrome applies it to the viewer it
-    builds around the file, which then cannot lay itself out (inline styles blocked,
-    Chromium issue 271452). django-csp leaves a response marked ``_csp_exempt`` alone;
-    error pages (404) are HTML and keep the policy.
-    """
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.get("Content-Type") == "application/pdf":
-            response._csp_exempt = True
-        return response
-
-    return wrapped
-
-
+# Without the pages' Content-Security-Policy: that policy is written for HTML; on a PDF,
+# Chrome applies it to the viewer it builds around the file, which then cannot lay itself
+# out (inline styles blocked, Chromium issue 271452). Error pages (a raised 404) are
+# rendered outside the view and keep the policy.
 @require_safe
-@_without_page_csp
+@csp_exempt()
 def download(request, series, year):
     """The report's PDF at a stable address per language.
 
