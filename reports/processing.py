@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 
 from projects.files import delete_unused_on_commit, file_changes, new_upload, stored_names
 from projects.images import RenditionSpec, render
+from projects.signals import content_changed
 
 from .validators import corrupt, inspect_pdf
 
@@ -157,9 +158,11 @@ def process_report_file(report):
             prepared = prepare_pdf(stored, max_bytes=False)
         _apply(report, prepared, changes)
         changes.release(old.get("cover_webp"), old.get("cover_fallback"))
-        type(report)._base_manager.filter(pk=report.pk).update(
+        type(report)._meta.base_manager.filter(pk=report.pk).update(
             **{name: getattr(report, name) for name in PROCESSED_FIELDS}
         )
+    # update() sends no post_save: pages that link the old covers must go.
+    content_changed.send(sender=type(report))
     return report
 
 
