@@ -16,6 +16,7 @@ import logging
 from contextlib import contextmanager
 from functools import partial
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import router, transaction
 from django.db.models import Q
 
@@ -42,10 +43,15 @@ def file_size(file):
 
 
 def new_upload(value):
-    """The uploaded file behind a file field's value, or None if it is already stored."""
-    if not value or getattr(value, "_committed", True):
+    """The uploaded file behind a file field's value, or None if it is already stored.
+
+    A stored file is closed until someone reads it; reading ``value.file`` would open
+    it from the storage, so only an open value is asked what it holds.
+    """
+    if not value or value.closed:
         return None
-    return getattr(value, "file", None)
+    file = value.file
+    return file if isinstance(file, UploadedFile) else None
 
 
 def available_name(storage, folder, stem, extension):

@@ -378,3 +378,23 @@ def test_a_colour_profile_is_applied_and_dropped():
     rendition = render(image, RenditionSpec(width=160, height=200))
     for encoded in (rendition.webp, rendition.fallback):
         assert "icc_profile" not in Image.open(io.BytesIO(encoded)).info
+
+
+def test_only_a_new_upload_is_processed_not_a_stored_file_read_before(person, media_root):
+    """Saving after reading the stored photo (an admin preview, a check) must not store
+    it a second time: only a new upload is one."""
+    from projects.files import new_upload
+
+    picture = upload("a.jpg", image_bytes("JPEG", size=(640, 800)))
+    person.photo = picture
+    assert new_upload(person.photo) is picture
+    person.save()
+    stored = sorted(files_under(media_root))
+
+    person = Person.objects.get(pk=person.pk)
+    assert new_upload(person.photo) is None
+    with person.photo.open("rb") as opened:
+        assert opened.read(2) == b"\xff\xd8"  # a JPEG, read from the storage
+        assert new_upload(person.photo) is None
+        person.save()
+    assert sorted(files_under(media_root)) == stored
