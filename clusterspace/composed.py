@@ -2,20 +2,24 @@
 
 A project page shows the project's roles (``people``) and its reports and interviews
 (``reports``); a person's page shows the interviews the person gave or conducted
-(``reports``). Each app's QuerySet methods load its own rows; the functions here join
-them with ``Prefetch`` objects, and the views load through them. Both pages run a fixed
-number of queries, whatever the archive's size (``tests/test_queries.py``).
+(``reports``); the filtered project list filters by person (``people``). Each app's
+QuerySet methods load its own rows; the functions here join them with ``Prefetch``
+objects, and the views load through them. Each page runs a fixed number of queries,
+whatever the archive's size (``tests/test_queries.py``).
 
-The URLs keep their apps' names (``projects:detail``, ``people:detail``):
-``clusterspace.urls`` adds these views to the apps' URL patterns.
+The URLs keep their apps' names (``projects:detail``, ``projects:list``,
+``people:detail``): ``clusterspace.urls`` adds these views to the apps' URL patterns.
 """
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 
 from people.models import Person, Role
 from projects.models import Project
 from reports.models import AnnualReport, Interview
+
+from .filters import ProjectFilterForm, filter_choices
 
 
 def for_project_page(projects):
@@ -67,3 +71,28 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         interviews = list(interviews_on_person_page(self.object, self.request.user))
         return super().get_context_data(interviews=interviews, **kwargs)
+
+
+class ProjectFilterView(TemplateView):
+    """All projects with filters (status, funder, person, year) in the URL; GET only.
+
+    A value that names nothing is ignored with a note. Six queries: the choices (three),
+    the count, the page of projects and their funders.
+    """
+
+    template_name = "projects/project_filter.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        form = ProjectFilterForm(self.request.GET, **filter_choices())
+        projects = form.apply(Project.objects.published().for_listing())
+        page = Paginator(projects, self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            form=form,
+            page_obj=page,
+            projects=page.object_list,
+            filters_active=form.summary(),
+            filters_ignored=form.ignored(),
+            status_links=form.status_links(),
+            **kwargs,
+        )

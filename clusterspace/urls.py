@@ -15,10 +15,11 @@ admin.site.site_header = _("Projektarchiv der Professur für Organisationstheori
 admin.site.site_title = _("Projektarchiv – Redaktion")
 admin.site.index_title = _("Inhalte bearbeiten")
 
-# The project and person pages span apps (clusterspace.composed); they join their apps'
-# URL patterns under the apps' names: projects:detail, people:detail.
+# The pages that span apps (clusterspace.composed) join their apps' URL patterns under
+# the apps' names: projects:list, projects:detail, people:detail.
 projects_patterns = [
     *projects_urls.urlpatterns,
+    path(_("projekte/"), composed.ProjectFilterView.as_view(), name="list"),
     path(_("projekte/<slug:slug>/"), composed.ProjectDetailView.as_view(), name="detail"),
 ]
 people_patterns = [

@@ -5,12 +5,11 @@ from . import views
 
 app_name = "projects"
 
-# A project page ("detail", ``_("projekte/<slug:slug>/")``) shows roles, reports and
-# interviews from other apps: its view is composed in ``clusterspace``, whose URLs add it
-# to these under the same name.
+# The project page ("detail") shows roles, reports and interviews from other apps, the
+# filtered list ("list") filters by person: their views are composed in ``clusterspace``,
+# whose URLs add them to these under the same names.
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="index"),
-    path(_("projekte/"), views.ProjectFilterView.as_view(), name="list"),
     path(_("organisationen/"), views.OrganisationListView.as_view(), name="organisations"),
     path(
         _("organisationen/<slug:slug>/"),

@@ -1,7 +1,5 @@
-from django.core.paginator import Paginator
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView
 
-from .filters import ProjectFilterForm, filter_choices
 from .history import name_history
 from .models import Organisation, Project
 
@@ -15,31 +13,6 @@ class ProjectListView(ListView):
     def get_queryset(self):
         # Editors also see unpublished projects (with a mark).
         return Project.objects.visible_to(self.request.user).for_listing()
-
-
-class ProjectFilterView(TemplateView):
-    """All projects with filters (status, funder, person, year) in the URL; GET only.
-
-    A value that names nothing is ignored with a note. Six queries: the choices (three),
-    the count, the page of projects and their funders.
-    """
-
-    template_name = "projects/project_filter.html"
-    paginate_by = 50
-
-    def get_context_data(self, **kwargs):
-        form = ProjectFilterForm(self.request.GET, **filter_choices())
-        projects = form.apply(Project.objects.published().for_listing())
-        page = Paginator(projects, self.paginate_by).get_page(self.request.GET.get("page"))
-        return super().get_context_data(
-            form=form,
-            page_obj=page,
-            projects=page.object_list,
-            filters_active=form.summary(),
-            filters_ignored=form.ignored(),
-            status_links=form.status_links(),
-            **kwargs,
-        )
 
 
 class OrganisationDetailView(DetailView):

@@ -4,8 +4,8 @@ Plain GET parameters (``?status=laufend&funder=efre&person=stephan-duschek&year=
 so that every filtered list has an address to share. A value that names nothing (a
 mistyped slug, a year out of range) is ignored with a note; it never causes an error.
 
-People are reached through the reverse relation ``roles``: this app does not import
-``people``.
+The person filter reaches into ``people`` (roles), so the filters and their page are
+composed here rather than in ``projects``.
 """
 
 from django import forms
@@ -13,19 +13,15 @@ from django.db.models import Count, Max, Min, Q
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Project
-from .months import YearMonth
+from people.models import Person
+from projects.models import Organisation, Project
+from projects.months import YearMonth
 
 STATUS_FILTERS = {
     Project.Status.PLANNED: "planned",
     Project.Status.ONGOING: "ongoing",
     Project.Status.COMPLETED: "completed",
 }
-
-
-def _person_model():
-    role_model = Project._meta.get_field("roles").related_model
-    return role_model._meta.get_field("person").related_model
 
 
 class ProjectFilterForm(forms.Form):
@@ -117,8 +113,7 @@ def filter_choices():
         Organisation.objects.filter(fundings__project__in=public).distinct().order_by("name")
     )
     people = list(
-        _person_model()
-        .objects.filter(roles__project__in=public)
+        Person.objects.filter(roles__project__in=public)
         .distinct()
         .order_by("family_name", "given_name")
     )
