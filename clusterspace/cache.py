@@ -22,8 +22,9 @@ Only anonymous ``GET``/``HEAD`` requests for pages below a language prefix take 
 requests with a session cookie (editors) or credentials and the admin pass by; only
 successful HTML pages are stored, never one that sets a cookie, uses a CSRF token or a
 CSP nonce, varies on anything but the cookie and the encoding, or is marked private,
-no-cache or no-store. ``bulk_create`` and ``QuerySet.update`` send no signals: code that
-changes content with them calls ``bump_content_version()`` itself.
+no-cache or no-store. ``bulk_create`` and ``QuerySet.update`` send no model signals: code
+that changes content with them sends ``core.signals.content_changed`` afterwards
+(rendering pictures again, reading a report's file again), which raises the version too.
 """
 
 import datetime
@@ -40,9 +41,10 @@ from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
-from django.http.response import ResponseHeaders
 from django.utils import timezone
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from core.signals import content_changed
 
 try:
     import brotli
@@ -104,7 +106,7 @@ def _content_changed(sender, **kwargs):
 
 
 def connect_signals():
-    for signal in (post_save, post_delete, m2m_changed):
+    for signal in (post_save, post_delete, m2m_changed, content_changed):
         signal.connect(_content_changed, dispatch_uid=f"clusterspace.cache.{signal!r}")
 
 
@@ -264,7 +266,7 @@ class PageCacheMiddleware:
             return self._respond(entry, encoding)
 
         response = self.get_response(request)
-        if not self._storable(request, response):
+        if not self.storable(request, response):
             return response
         entry = self._entry(response, digest, last_modified)
         try:
@@ -286,7 +288,8 @@ class PageCacheMiddleware:
             return False
         return len(meta.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
 
-    def _storable(self, request, response):
+    def storable(self, request, response):
+        """Whether a rendered page may be kept for every anonymous visitor."""
         if request.method != "GET" or response.status_code != 200 or response.streaming:
             return False
         if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
@@ -299,9 +302,12 @@ class PageCacheMiddleware:
         vary = {part.strip().lower() for part in response.get("Vary", "").split(",")} - {""}
         if not vary <= _ALLOWED_VARY:
             return False
-        if getattr(request, "_csp_nonce", None) or "'nonce-" in response.get(
-            "Content-Security-Policy", ""
-        ):
+        # A policy with a nonce (django-csp writes it into the header when the page used
+        # ``request.csp_nonce``) belongs to this one response.
+        policies = response.get("Content-Security-Policy", "") + response.get(
+            "Content-Security-Policy-Report-Only", ""
+        )
+        if "'nonce-" in policies:
             return False
         user = getattr(request, "user", None)
         return not (user is not None and user.is_authenticated)
@@ -363,13 +369,14 @@ class PageCacheMiddleware:
     def _entry(response, digest, last_modified):
         """What the cache keeps: (status, {encoding: (headers, body)}).
 
-        The body in every useful encoding, each with its complete headers, as the
-        response's header mapping stores them: a hit only picks one.
+        The body in every useful encoding, each with its complete headers: a hit only
+        picks one.
         """
-        common = ResponseHeaders({})
-        for name, value in response.headers.items():
-            if name.lower() not in _OWN_HEADERS:
-                common[name] = value
+        common = {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() not in _OWN_HEADERS
+        }
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         if "accept-encoding" not in {v.lower() for v in vary}:
             vary.append("Accept-Encoding")
@@ -387,12 +394,11 @@ class PageCacheMiddleware:
                 bodies["br"] = brotli.compress(body, mode=brotli.MODE_TEXT, quality=6)
         variants = {}
         for encoding, data in bodies.items():
-            # ResponseHeaders keeps {lower-case name: (name, value)} in ``_store``.
-            store = dict(common._store)
+            headers = dict(common)
             if encoding:
-                store["content-encoding"] = ("Content-Encoding", encoding)
-            store["content-length"] = ("Content-Length", str(len(data)))
-            variants[encoding] = (store, data)
+                headers["Content-Encoding"] = encoding
+            headers["Content-Length"] = str(len(data))
+            variants[encoding] = (headers, data)
         return response.status_code, variants
 
     @staticmethod
@@ -400,8 +406,5 @@ class PageCacheMiddleware:
         status, variants = entry
         if encoding not in variants:
             encoding = "gzip" if encoding == "br" and "gzip" in variants else ""
-        store, body = variants[encoding]
-        response = HttpResponse(body, status=status)
-        # The headers were checked when the page was stored; set them in one go.
-        response.headers._store = store
-        return response
+        headers, body = variants[encoding]
+        return HttpResponse(body, status=status, headers=headers)

@@ -19,7 +19,7 @@ from people.models import Person
 from projects.models import Organisation, Project
 from reports.models import AnnualReport
 
-from .composition import projects_for_page
+from .composed import for_project_page
 from .models import OpenDataLicence
 
 LANGUAGES = ("de", "en")
@@ -86,7 +86,7 @@ class Archive:
     def __init__(self, request):
         self.request = request
         self.licence = OpenDataLicence.current()
-        self.projects = list(projects_for_page(Project.objects.published()))
+        self.projects = list(for_project_page(Project.objects.published()))
         self.organisations = list(Organisation.objects.with_public_projects().order_by("name"))
         self.people = list(Person.objects.public().order_by("family_name", "given_name"))
         self.reports = list(AnnualReport.objects.published().for_listing())

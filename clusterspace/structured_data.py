@@ -2,8 +2,8 @@
 
 Only what the archive holds: no amounts for grants (the source names none), no personal
 data beyond names, titles and affiliations as listed. Every function takes objects that
-the page has already loaded (``ProjectQuerySet.for_detail``, ``PersonQuerySet.for_listing``)
-and runs no query of its own.
+the page has already loaded (``clusterspace.composed.for_project_page``,
+``PersonQuerySet.for_listing``) and runs no query of its own.
 
 ``to_script`` writes the data as ``<script type="application/ld+json">``: a data block
 that browsers never execute, so a Content Security Policy without inline scripts does not

@@ -6,16 +6,30 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from clusterspace import site_urls
+from clusterspace import composed, site_urls
 from clusterspace import views as site_views
+from people import urls as people_urls
+from projects import urls as projects_urls
 
 admin.site.site_header = _("Projektarchiv der Professur für Organisationstheorie")
 admin.site.site_title = _("Projektarchiv – Redaktion")
 admin.site.index_title = _("Inhalte bearbeiten")
 
+# The pages that span apps (clusterspace.composed) join their apps' URL patterns under
+# the apps' names: projects:list, projects:detail, people:detail.
+projects_patterns = [
+    *projects_urls.urlpatterns,
+    path(_("projekte/"), composed.ProjectFilterView.as_view(), name="list"),
+    path(_("projekte/<slug:slug>/"), composed.ProjectDetailView.as_view(), name="detail"),
+]
+people_patterns = [
+    *people_urls.urlpatterns,
+    path("<slug:slug>/", composed.PersonDetailView.as_view(), name="detail"),
+]
+
 urlpatterns = i18n_patterns(
-    path("", include("clusterspace.project_urls")),
-    path(_("personen/"), include("people.urls")),
+    path("", include((projects_patterns, projects_urls.app_name))),
+    path(_("personen/"), include((people_patterns, people_urls.app_name))),
     path(_("jahresberichte/"), include("reports.urls")),
     path("", include("clusterspace.site_urls")),
     path("", include("clusterspace.page_urls")),

@@ -1,4 +1,4 @@
-"""Site-wide views: the health check, the uploaded files (media), the project list's filters."""
+"""Site-wide views: the health check, the 500 page and the uploaded files (media)."""
 
 import logging
 import posixpath
@@ -7,19 +7,14 @@ import uuid
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.generic import TemplateView
 
 from core.files import KEPT_FOLDER
 from core.responses import file_response
-from projects.models import Project
-
-from .project_filters import ProjectFilterForm, filter_choices
 
 # The generic media view serves pictures only (portraits, logos, report covers). Report
 # PDFs go through the reports' download view, which checks that the report is published.
@@ -117,28 +112,3 @@ def media(request, path):
     return file_response(
         request, default_storage, name, cache_control=f"public, max-age={MEDIA_MAX_AGE}"
     )
-
-
-class ProjectFilterView(TemplateView):
-    """All projects with filters (status, funder, person, year) in the URL; GET only.
-
-    A value that names nothing is ignored with a note. Six queries: the choices (three),
-    the count, the page of projects and their funders.
-    """
-
-    template_name = "projects/project_filter.html"
-    paginate_by = 50
-
-    def get_context_data(self, **kwargs):
-        form = ProjectFilterForm(self.request.GET, **filter_choices())
-        projects = form.apply(Project.objects.published().for_listing())
-        page = Paginator(projects, self.paginate_by).get_page(self.request.GET.get("page"))
-        return super().get_context_data(
-            form=form,
-            page_obj=page,
-            projects=page.object_list,
-            filters_active=form.summary(),
-            filters_ignored=form.ignored(),
-            status_links=form.status_links(),
-            **kwargs,
-        )

@@ -19,6 +19,7 @@ import logging
 from contextlib import contextmanager
 from functools import partial
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import router, transaction
 from django.db.models import Q
 
@@ -45,10 +46,15 @@ def file_size(file):
 
 
 def new_upload(value):
-    """The uploaded file behind a file field's value, or None if it is already stored."""
-    if not value or getattr(value, "_committed", True):
+    """The uploaded file behind a file field's value, or None if it is already stored.
+
+    A stored file is closed until someone reads it; reading ``value.file`` would open
+    it from the storage, so only an open value is asked what it holds.
+    """
+    if not value or value.closed:
         return None
-    return getattr(value, "file", None)
+    file = value.file
+    return file if isinstance(file, UploadedFile) else None
 
 
 def available_name(storage, folder, stem, extension):
@@ -122,7 +128,7 @@ def stored_names(instance, fields, using=None):
         return {}
     row = (
         type(instance)
-        ._base_manager.using(using or router.db_for_read(type(instance)))
+        ._meta.base_manager.using(using or router.db_for_read(type(instance)))
         .filter(pk=instance.pk)
         .values(*fields)
         .first()
@@ -199,7 +205,7 @@ def _still_used(model, fields, name, using):
     condition = Q()
     for field in fields:
         condition |= Q(**{field: name})
-    return model._base_manager.using(using).filter(condition).exists()
+    return model._meta.base_manager.using(using).filter(condition).exists()
 
 
 def _delete_unused(storage, model, fields, names, using):

@@ -36,6 +36,7 @@ from .files import (
     new_upload,
     stored_names,
 )
+from .signals import content_changed
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
@@ -392,9 +393,11 @@ def rerender_slot(instance, slot, stem):
             image = load_image(stored, max_bytes=limit)
         changes.release(old.get(fields[1]), old.get(fields[2]))
         _store_renditions(instance, slot, stem, changes, image)
-        type(instance)._base_manager.filter(pk=instance.pk).update(
+        type(instance)._meta.base_manager.filter(pk=instance.pk).update(
             **{name: getattr(instance, name) for name in slot.all_fields[1:]}
         )
+    # update() sends no post_save: pages that link the old renditions must go.
+    content_changed.send(sender=type(instance))
     return True
 
 

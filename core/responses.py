@@ -103,6 +103,16 @@ def _is_folder(storage, name):
         return False
 
 
+def _inside_storage(storage, name):
+    """For a storage on this machine: the name, resolved (links and ".." included), leads
+    to a file below the storage's folder. Other storages have no local path to leave."""
+    try:
+        path = Path(storage.path(name)).resolve()
+    except NotImplementedError:
+        return True
+    return path.is_relative_to(Path(storage.path("")).resolve())
+
+
 def file_response(
     request,
     storage,
@@ -125,7 +135,7 @@ def file_response(
     try:
         size = storage.size(name)
         modified = storage.get_modified_time(name)
-        if _is_folder(storage, name):
+        if _is_folder(storage, name) or not _inside_storage(storage, name):
             raise Http404("Keine Datei unter diesem Namen.")
     except (OSError, ValueError, SuspiciousFileOperation) as error:  # missing or unsafe
         raise Http404("Die Datei fehlt.") from error

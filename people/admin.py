@@ -72,15 +72,15 @@ class PersonAdmin(VersionedTranslationAdmin):
     def get_queryset(self, request):
         from django.db.models import Count
 
-        return super().get_queryset(request).annotate(_role_count=Count("roles"))
+        return super().get_queryset(request).annotate(roles_total=Count("roles"))
 
     @admin.display(description=_("Foto auf der Website"))
     def photo_preview(self, person):
         return image_preview(person, "photo")
 
-    @admin.display(description=_("Rollen"), ordering="_role_count")
+    @admin.display(description=_("Rollen"), ordering="roles_total")
     def role_count(self, person):
-        return person._role_count
+        return person.roles_total
 
 
 @admin.register(RoleKind)

@@ -4,7 +4,8 @@ from . import views
 
 app_name = "people"
 
+# A person's page ("detail", "<slug:slug>/") shows interviews from ``reports``: its view
+# is composed in ``clusterspace``, whose URLs add it to these under the same name.
 urlpatterns = [
     path("", views.PersonListView.as_view(), name="index"),
-    path("<slug:slug>/", views.PersonDetailView.as_view(), name="detail"),
 ]

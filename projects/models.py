@@ -73,6 +73,21 @@ class OrganisationQuerySet(models.QuerySet):
             ),
         )
 
+    def for_page(self, projects):
+        """An organisation's page: its fundings of ``projects`` with the project, the
+        newest project first (``visible_fundings``), and the ``projects`` it is a partner
+        in (``visible_partner_projects``), in three queries."""
+        return self.prefetch_related(
+            Prefetch(
+                "fundings",
+                queryset=Funding.objects.filter(project__in=projects)
+                .select_related("project")
+                .order_by("-project__start_year", "-project__start_month"),
+                to_attr="visible_fundings",
+            ),
+            Prefetch("partner_projects", queryset=projects, to_attr="visible_partner_projects"),
+        )
+
 
 class Organisation(EditorNotes):
     """A funder, commissioning body or partner organisation."""
@@ -210,17 +225,17 @@ class ProjectQuerySet(PublishableQuerySet):
             Prefetch("fundings", queryset=Funding.objects.in_project_order())
         )
 
-    def for_detail(self):
-        """A project's own rows that its page shows, in a fixed number of queries.
+    def for_page(self):
+        """What a project page shows of this app's data, in a fixed number of queries.
 
-        The rows of the apps that build on projects (roles, reports, interviews) are
-        added where the page is composed: ``clusterspace.composition.projects_for_page``.
+        The page also shows roles, reports and interviews, which other apps own:
+        ``clusterspace.composed`` adds them.
         """
-        # The related models order by "project" first, which joins the project table only
-        # to sort by the project's own ordering; a prefetch groups rows by project anyway,
-        # so the project's id sorts them the same within each project, without the join.
         return self.select_related("predecessor").prefetch_related(
             Prefetch("fundings", queryset=Funding.objects.for_project()),
+            # Sorted by the project's id rather than Meta.ordering's "project", which would
+            # join the project table only to sort by its ordering; a prefetch groups rows
+            # by project anyway.
             Prefetch("links", queryset=ProjectLink.objects.order_by("project_id", "position")),
             "partners",
             Prefetch("successors", queryset=Project.objects.published()),

@@ -3,13 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 
-# Included through clusterspace.project_urls, which adds the list with its filters
-# (it spans apps).
 app_name = "projects"
 
+# The project page ("detail") shows roles, reports and interviews from other apps, the
+# filtered list ("list") filters by person: their views are composed in ``clusterspace``,
+# whose URLs add them to these under the same names.
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="index"),
-    path(_("projekte/<slug:slug>/"), views.ProjectDetailView.as_view(), name="detail"),
     path(_("organisationen/"), views.OrganisationListView.as_view(), name="organisations"),
     path(
         _("organisationen/<slug:slug>/"),

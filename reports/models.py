@@ -51,6 +51,10 @@ class AnnualReportQuerySet(PublishableQuerySet):
             Prefetch("projects", queryset=Project.objects.published())
         )
 
+    def for_project_page(self):
+        """A project's published reports; the page names each report, not its projects."""
+        return self.published().select_related("series")
+
     def not_accessible(self):
         """Reports whose PDF lacks tags, a language or a title, or was never checked."""
         return self.filter(
@@ -200,8 +204,29 @@ def _restore_report_files(sender, instance, raw=False, **kwargs):
 
 
 class InterviewQuerySet(PublishableQuerySet):
+    def on_published_projects(self):
+        """Published interviews on published projects: what visitors see of a person."""
+        return self.published().filter(project__published=True)
+
     def for_listing(self):
         return self.select_related("interviewer").prefetch_related("interviewees")
+
+    def for_project_page(self):
+        """A project's published interviews, for a prefetch: Meta.ordering with the
+        project's id instead of "project" (which would join the project table to sort by
+        its ordering), the same order within each project."""
+        return self.published().for_listing().order_by("project_id", "position", "pk")
+
+    def with_person(self, person):
+        """The interviews ``person`` gave or conducted, on a person's page: with their
+        projects, interviewers and interviewees, in the projects' order."""
+        return (
+            self.filter(Q(interviewer=person) | Q(interviewees=person))
+            .distinct()
+            .select_related("project", "interviewer")
+            .prefetch_related("interviewees")
+            .order_by("project__position", "position", "pk")
+        )
 
 
 class Interview(Publishable):

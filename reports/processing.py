@@ -27,6 +27,7 @@ from core.files import (
     stored_names,
 )
 from core.images import RenditionSpec, render
+from core.signals import content_changed
 
 from .validators import corrupt, inspect_pdf
 
@@ -168,9 +169,11 @@ def process_report_file(report):
             prepared = prepare_pdf(stored, max_bytes=False)
         _apply(report, prepared, changes)
         changes.release(old.get("cover_webp"), old.get("cover_fallback"))
-        type(report)._base_manager.filter(pk=report.pk).update(
+        type(report)._meta.base_manager.filter(pk=report.pk).update(
             **{name: getattr(report, name) for name in PROCESSED_FIELDS}
         )
+    # update() sends no post_save: pages that link the old covers must go.
+    content_changed.send(sender=type(report))
     return report
 
 

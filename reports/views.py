@@ -1,5 +1,4 @@
-from functools import wraps
-
+from csp.decorators import csp_exempt
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
@@ -8,7 +7,6 @@ from django.views.generic import DetailView, ListView
 from core.responses import file_response
 
 from .models import AnnualReport
-from .page_queries import published_reports_for_listing
 
 # Published reports may be cached for an hour by browsers and proxies; after that (or
 # at once, for a replaced file) they revalidate cheaply with ETag / Last-Modified.
@@ -20,11 +18,8 @@ class ReportListView(ListView):
     context_object_name = "reports"
 
     def get_queryset(self):
-        if self.request.user.is_staff:  # editors also see unpublished reports
-            return AnnualReport.objects.for_listing()
-        # Prepared queries (reports.page_queries): the same rows as
-        # ``published().for_listing()``, without compiling the SQL on every request.
-        return published_reports_for_listing()
+        # Editors also see unpublished reports.
+        return AnnualReport.objects.visible_to(self.request.user).for_listing()
 
 
 class ReportDetailView(DetailView):
@@ -39,27 +34,11 @@ class ReportDetailView(DetailView):
         )
 
 
-def _without_page_csp(view):
-    """Send the PDF without the pages' Content-Security-Policy.
-
-    That policy is written for HTML; on a PDF, Chrome applies it to the viewer it
-    builds around the file, which then cannot lay itself out (inline styles blocked,
-    Chromium issue 271452). django-csp leaves a response marked ``_csp_exempt`` alone;
-    error pages (404) are HTML and keep the policy.
-    """
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.get("Content-Type") == "application/pdf":
-            response._csp_exempt = True
-        return response
-
-    return wrapped
-
-
 @require_safe
-@_without_page_csp
+# The pages' Content-Security-Policy is written for HTML; on a PDF, Chrome applies it to
+# the viewer it builds around the file, which then cannot lay itself out (inline styles
+# blocked, Chromium issue 271452). Error pages (404) are raised, not returned: they keep it.
+@csp_exempt()
 def download(request, series, year):
     """The report's PDF at a stable address per language, under the report's name.
 

@@ -91,17 +91,22 @@ def project_phases(url):
     from django.test import RequestFactory
     from django.urls import resolve
 
-    from projects.page_queries import project_for_page
+    from clusterspace.composed import for_project_page
+    from projects.models import Project
 
     request = RequestFactory().get(url)
     request.user = AnonymousUser()
     request.resolver_match = resolve(url)
     slug = request.resolver_match.kwargs["slug"]
-    loaded = project_for_page(slug)
+
+    def load():
+        return for_project_page(Project.objects.published()).get(slug=slug)
+
+    loaded = load()
     template = get_template("projects/project_detail.html")
     context = {"project": loaded, "object": loaded}
     return {
-        "  its rows (project_for_page)": lambda: project_for_page(slug),
+        "  its rows (for_project_page)": load,
         "  its template": lambda: template.render(context, request),
     }
 

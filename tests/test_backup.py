@@ -48,7 +48,7 @@ def render(urls):
 
 
 def row_counts():
-    return {model._meta.label: model._base_manager.count() for model in backup_models()}
+    return {model._meta.label: model._meta.base_manager.count() for model in backup_models()}
 
 
 @pytest.fixture

@@ -24,10 +24,6 @@ MAY_IMPORT = {
     "clusterspace": {"core", "projects", "people", "reports"},
 }
 
-# Modules the read-path change retires (prepared queries); they still reach through
-# Project._meta into people and reports. Remove them here when they are gone.
-RETIRING = {"projects/page_queries.py", "projects/prepared.py"}
-
 
 def python_files(package):
     return sorted((BASE / package).rglob("*.py"))
@@ -111,7 +107,7 @@ def test_projects_does_not_reach_into_the_apps_that_build_on_it():
     reaching = {}
     for path in python_files("projects"):
         name = str(path.relative_to(BASE))
-        if name in RETIRING or "migrations" in path.parts:
+        if "migrations" in path.parts:
             continue
         used = names_used(path) & added
         if used:

@@ -136,7 +136,7 @@ def test_editors_change_the_licence_in_the_admin(admin_client, db):
 
 def test_export_query_count_does_not_grow_with_the_archive(client, db):
     """The same number of queries for 100 and for 5 projects (the number itself follows
-    ProjectQuerySet.for_detail, whose budget tests/test_queries.py keeps)."""
+    clusterspace.composed.for_project_page, whose budget tests/test_queries.py keeps)."""
 
     def count():
         with CaptureQueriesContext(connection) as queries:

@@ -200,7 +200,7 @@ def _storable(settings, response, **meta):
     settings.PAGE_CACHE = True
     request = RequestFactory().get("/de/", **meta)
     middleware = PageCacheMiddleware(lambda request: response)
-    return middleware._storable(request, response)
+    return middleware.storable(request, response)
 
 
 def test_responses_with_cookies_tokens_or_private_data_are_not_stored(settings):
@@ -215,6 +215,9 @@ def test_responses_with_cookies_tokens_or_private_data_are_not_stored(settings):
     assert not _storable(settings, varying)
     assert not _storable(settings, HttpResponse(b"{}", content_type="application/json"))
     assert not _storable(settings, HttpResponse("<p>gone</p>", status=404))
+    for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+        with_nonce = HttpResponse("<p>ok</p>", headers={header: "script-src 'nonce-abc123'"})
+        assert not _storable(settings, with_nonce)
 
 
 def test_requests_with_a_session_cookie_pass_by(client, page_cache, p04, settings):

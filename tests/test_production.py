@@ -417,6 +417,24 @@ def test_media_view_refuses_everything_else(client, picture, url):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "name", ["../outside.png", "/etc/hostname", "personen/../../outside.png", "link/outside.png"]
+)
+def test_file_responses_stay_inside_media_root(rf, picture, media_root, name):
+    """What every view that hands out uploads relies on, whatever name it passes."""
+    from django.core.files.storage import default_storage
+    from django.http import Http404
+
+    from core.responses import file_response
+
+    outside = media_root.parent / "outside.png"
+    outside.write_bytes(PNG)
+    (media_root / "link").symlink_to(media_root.parent)  # a link out of MEDIA_ROOT
+    with pytest.raises(Http404):
+        file_response(rf.get("/"), default_storage, name)
+    assert file_response(rf.get("/"), default_storage, "personen/portrait.png").status_code == 200
+
+
 def test_media_view_hands_over_to_nginx_with_x_accel_redirect(client, picture, settings):
     settings.MEDIA_ACCEL_REDIRECT_PREFIX = "/_media/"
     response = client.get("/media/personen/portrait.png")

@@ -291,19 +291,22 @@ def test_a_failing_save_removes_the_files_it_wrote(series, media_root):
     assert files_under(media_root) == before
 
 
-def test_deleting_a_report_removes_its_files(
+def test_deleting_a_report_keeps_its_files_aside(
     series, media_root, django_capture_on_commit_callbacks
 ):
     report = upload_report(series)
+    stored = files_under(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         report.delete()
-    assert files_under(media_root) == []
+    # For a restore from the history, at no address (test_kept_files).
+    assert files_under(media_root) == sorted(f"aufbewahrt/{name}" for name in stored)
 
 
-def test_bulk_deletion_removes_the_files_too(
+def test_bulk_deletion_keeps_the_files_aside_too(
     admin_client, series, media_root, django_capture_on_commit_callbacks
 ):
     reports = [upload_report(series, year=year) for year in (2019, 2020)]
+    stored = files_under(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:reports_annualreport_changelist"),
@@ -315,7 +318,7 @@ def test_bulk_deletion_removes_the_files_too(
         )
     assert response.status_code == 302
     assert AnnualReport.objects.count() == 0
-    assert files_under(media_root) == []
+    assert files_under(media_root) == sorted(f"aufbewahrt/{name}" for name in stored)
 
 
 def test_a_file_another_row_still_names_is_not_deleted(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from clusterspace import structured_data
-from clusterspace.composition import projects_for_page
+from clusterspace.composed import for_project_page
 from clusterspace.structured_data import to_script
 from people.models import Person
 from projects.models import Organisation, Project
@@ -122,7 +122,7 @@ def test_opengraph_title_is_the_pages_title(client, archive):
 
 def test_structured_data_adds_no_queries(rf, django_assert_num_queries, archive):
     request = rf.get("/")
-    project = projects_for_page(Project.objects.all()).get(code="P04")
+    project = for_project_page(Project.objects.all()).get(code="P04")
     person = Person.objects.for_listing().get(slug="anna-vogel")
     with django_assert_num_queries(0):
         structured_data.project(request, project)

@@ -69,7 +69,7 @@ def _jsonld(context, build, *args):
 
 @register.simple_tag(takes_context=True)
 def project_jsonld(context, project):
-    """A ResearchProject; ``project`` as ``ProjectQuerySet.for_detail`` loads it."""
+    """A ResearchProject; ``project`` as ``clusterspace.composed.for_project_page`` loads it."""
     return _jsonld(context, structured_data.project, project)
 
 

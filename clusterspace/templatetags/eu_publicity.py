@@ -75,5 +75,5 @@ def notices_for(fundings):
 def eu_notices(project):
     """``{% eu_notices project as notices %}``: the project's EU notices, in the page's
     language. Reads ``project.fundings.all()``, so it uses the prefetched fundings of
-    ``ProjectQuerySet.for_detail`` and runs no query of its own."""
+    ``clusterspace.composed.for_project_page`` and runs no query of its own."""
     return notices_for(project.fundings.all())

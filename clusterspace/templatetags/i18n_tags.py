@@ -17,35 +17,44 @@ Load with ``{% load i18n_tags %}``:
     nothing otherwise.
 """
 
+import functools
+
 from django import template
 from django.utils.html import conditional_escape, format_html
-from modeltranslation.fields import NONE, TranslationFieldDescriptor
+from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
 
 register = template.Library()
+
+
+@functools.cache
+def _translation_options(model):
+    """``(translated field names, fallback languages)`` of a model, or None."""
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return None
+    return frozenset(options.all_fields), getattr(options, "fallback_languages", None)
 
 
 def _shown(obj, field):
     """``(value, language)`` of what ``obj.<field>`` shows now, or None if the field is
     not translated.
 
-    The language is None for a field empty in every language. The languages are tried
-    in modeltranslation's own order (the page's language, then its fallbacks) with its
-    own test for an empty value, so the answer always matches the text the attribute
-    returns; one pass finds both, where reading the attribute and then asking for its
-    language would look up the active language three times.
+    The value is what modeltranslation's attribute returns; its language is the first in
+    modeltranslation's order (the page's language, then its fallbacks) whose own column
+    holds that value. None for a field empty in every language.
     """
-    descriptor = getattr(type(obj), field, None)
-    if not isinstance(descriptor, TranslationFieldDescriptor):
+    options = _translation_options(type(obj))
+    if options is None or field not in options[0]:
         return None
-    undefined = descriptor.fallback_undefined
-    if undefined is NONE:
-        undefined = descriptor.field.get_default()
-    for language in resolution_order(get_language(), descriptor.fallback_languages):
-        value = getattr(obj, build_localized_fieldname(field, language), None)
-        if descriptor.meaningful_value(value, undefined):
+    value = getattr(obj, field)
+    if value is None or value == "":
+        return value, None
+    for language in resolution_order(get_language(), options[1]):
+        if getattr(obj, build_localized_fieldname(field, language), None) == value:
             return value, language
-    return getattr(obj, field), None
+    return value, None
 
 
 def shown_language(obj, field):

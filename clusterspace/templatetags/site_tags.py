@@ -42,7 +42,9 @@ def _path_in(request, language):
     """
     if request is None:
         return _home_in(language)
-    paths = request.__dict__.setdefault("_paths_by_language", {})
+    paths = getattr(request, "paths_by_language", None)
+    if paths is None:
+        paths = request.paths_by_language = {}
     if language not in paths:
         paths[language] = _translate_path(request, language)
     return paths[language]

@@ -153,7 +153,7 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             counts = {
-                label: model._base_manager.using(database).count()
+                label: model._meta.base_manager.using(database).count()
                 for model, label in zip(models, labels, strict=True)
             }
             if self.verbose:

@@ -84,7 +84,7 @@ class Command(BaseCommand):
     @staticmethod
     def rows_of(model, database):
         """The rows that make a database "not empty": not what ``migrate`` itself creates."""
-        rows = model._base_manager.using(database)
+        rows = model._meta.base_manager.using(database)
         return rows.exclude(name=EDITOR_GROUP) if model is Group else rows
 
     def refuse_non_empty(self, database):

@@ -4,7 +4,8 @@ Plain GET parameters (``?status=laufend&funder=efre&person=stephan-duschek&year=
 so that every filtered list has an address to share. A value that names nothing (a
 mistyped slug, a year out of range) is ignored with a note; it never causes an error.
 
-The list spans apps (a person's roles come from ``people``), so it is composed here.
+The person filter reaches into ``people`` (roles), so the filters and their page are
+composed here rather than in ``projects``.
 """
 
 from django import forms
