@@ -606,50 +606,69 @@ def ratio(new, old):
     return new / old if old else float("nan")
 
 
+# Issue 12's goals for the uncached ratio 10,000 / 5; every other page type: 0.5.
+GROWTH_GOALS = {"project page": 0.8, "person page": 0.8, "organisation page": 0.8}
+CEILING_GOAL = 0.9
+RSS_GOAL = 1.5
+
+
+def rate(result):
+    """requests/s with the digits that matter."""
+    value = result["rate"]
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
+
+
+def verdict(value, goal):
+    return f"{value:5.2f} {'ok' if value >= goal else 'NO'}"
+
+
 def print_report(sizes, pages, baseline, options):
     small, large = sizes[0], sizes[-1]
     names = [name for name, _path in pages]
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-
-    def label(size):
-        c = size["counts"]
-        return (
-            f"{c['projects.Project']:,} projects, {c['people.Person']:,} people, "
-            f"{c['reports.AnnualReport']:,} reports"
-        )
-
+    a, b = small["name"], large["name"]
     print()
-    print(f"== make bench: gunicorn with 2 workers, wrk {options['duration']} s per run,")
+    print(f"== make bench: gunicorn with 2 workers, wrk {options['duration']} s per run;")
     print(f"   {os.cpu_count()} CPUs shared by wrk and gunicorn, load average {load} at the end")
     for size in sizes:
-        print(f"   {size['name']}: {label(size)}")
-    print("   probe*: too slow for wrk; rate of two concurrent requests, p50 = the slower one")
+        counts = size["counts"]
+        print(
+            f"   {size['name']:>6}: {counts['projects.Project']:,} projects, "
+            f"{counts['people.Person']:,} people, {counts['reports.AnnualReport']:,} reports"
+        )
+    print("   *: too slow for wrk (probe): the rate of two concurrent requests")
     print()
-
-    a, b = small["name"], large["name"]
-    print(f"Uncached (DJANGO_PAGE_CACHE=0), {UNCACHED_CONNECTIONS} connections:")
+    print(
+        f"Uncached (DJANGO_PAGE_CACHE=0), {UNCACHED_CONNECTIONS} connections; "
+        f"ratio {b} / {a}, goal 0.5 (0.8 for a project, person, organisation page)"
+    )
     header = (
-        f"{'page':<20} {'req/s ' + a:>13} {'req/s ' + b:>13} {'ratio':>6} {'p50 ms ' + b:>12} "
-        f"{'errors':>9} {'KB ' + a:>8} {'KB ' + b:>9} {'RSS MB':>11}"
+        f"{'page':<20} {'req/s':>9} {'req/s':>9} {'ratio':>9} {'p50 ms':>9} {'errors':>9} "
+        f"{'KB':>8} {'KB':>8} {'RSS MB':>11}"
     )
     print(header)
+    print(f"{'':<20} {a:>9} {b:>9} {'':>9} {b:>9} {'':>9} {a:>8} {b:>8} {'':>11}")
     print("-" * len(header))
     for name in names:
         s, g = small["uncached"][name], large["uncached"][name]
-        star = "*" if "probe" in (s["how"], g["how"]) else " "
+        star = "*" if g["how"] == "probe" else " "
+        kb = [f"{r['bytes'] / 1024:.1f}" if r["bytes"] else "-" for r in (s, g)]
+        growth = verdict(ratio(g["rate"], s["rate"]), GROWTH_GOALS.get(name, 0.5))
         print(
-            f"{name:<20} {s['rate']:>13.1f} {g['rate']:>13.1f} "
-            f"{ratio(g['rate'], s['rate']):>5.2f}{star} {g['p50']:>12.0f} "
-            f"{s['errors']:>4}/{g['errors']:<4} {s['bytes'] / 1024:>8.1f} "
-            f"{g['bytes'] / 1024:>9.1f} {s['rss']:>5.0f}/{g['rss']:<5.0f}"
+            f"{name:<20} {rate(s):>9} {rate(g) + star:>9} {growth:>9} {g['p50']:>9.0f} "
+            f"{s['errors']:>4}/{g['errors']:<4} {kb[0]:>8} {kb[1]:>8} "
+            f"{s['rss']:>5.0f}/{g['rss']:<5.0f}"
         )
     print()
-    print(f"Cached (page cache on), {CACHED_CONNECTIONS} connections; x ceiling: the stylesheet")
+    print(
+        f"Cached (the page cache answers), {CACHED_CONNECTIONS} connections; x ceiling: "
+        f"the stylesheet from the same stack, goal {CEILING_GOAL}, 0 errors"
+    )
     header = (
-        f"{'page':<20} {'req/s ' + a:>13} {'req/s ' + b:>13} {'ratio':>6} "
-        f"{'x ceil ' + a:>11} {'x ceil ' + b:>12} {'errors':>9}"
+        f"{'page':<20} {'req/s':>9} {'req/s':>9} {'x ceiling':>9} {'x ceiling':>9} {'errors':>9}"
     )
     print(header)
+    print(f"{'':<20} {a:>9} {b:>9} {a:>9} {b:>9} {'':>9}")
     print("-" * len(header))
     for name in ["ceiling", *names]:
         if name == "ceiling":
@@ -658,33 +677,36 @@ def print_report(sizes, pages, baseline, options):
         else:
             s, g = small["cached"][name], large["cached"][name]
         if s is None or g is None:
-            print(f"{name:<20} {'not measured: no render within the worker timeout':>50}")
+            print(f"{name:<20} not measured: no render within the worker timeout to cache")
             continue
-        star = "*" if "probe" in (s["how"], g["how"]) else " "
+        star = ["*" if r["how"] == "probe" else " " for r in (s, g)]
         print(
-            f"{name:<20} {s['rate']:>13.0f} {g['rate']:>13.0f} "
-            f"{ratio(g['rate'], s['rate']):>5.2f}{star} "
-            f"{ratio(s['rate'], small['ceiling']['rate']):>11.2f} "
-            f"{ratio(g['rate'], large['ceiling']['rate']):>12.2f} "
+            f"{name:<20} {rate(s) + star[0]:>9} {rate(g) + star[1]:>9} "
+            f"{verdict(ratio(s['rate'], small['ceiling']['rate']), CEILING_GOAL):>9} "
+            f"{verdict(ratio(g['rate'], large['ceiling']['rate']), CEILING_GOAL):>9} "
             f"{s['errors']:>4}/{g['errors']:<4}"
         )
     print()
-    print("Peak RSS of a gunicorn worker, MB:")
+    print(f"Peak RSS of a gunicorn worker, MB; ratio {b} / {a}, goal {RSS_GOAL} or less:")
     for mode in ("uncached", "cached"):
         s, g = small[f"{mode} peak"], large[f"{mode} peak"]
-        print(f"  {mode:<9} {a}: {s:6.0f}   {b}: {g:6.0f}   ratio {ratio(g, s):.2f}")
+        within = "ok" if ratio(g, s) <= RSS_GOAL else "NO"
+        print(f"  {mode:<9} {s:6.0f} {g:6.0f}   ratio {ratio(g, s):.2f} {within}")
     if baseline:
         print()
         print(
             f"Uncached project page, real archive, {UNCACHED_CONNECTIONS} connections, "
-            f"alternately: baseline {options['baseline']} and this tree"
+            f"baseline {options['baseline']} and this tree in turn:"
         )
         old = [r["rate"] for r in baseline["baseline"]]
         new = [r["rate"] for r in baseline["this tree"]]
         print(f"  baseline   req/s: {', '.join(f'{r:.0f}' for r in old)}")
         print(f"  this tree  req/s: {', '.join(f'{r:.0f}' for r in new)}")
         errors = sum(r["errors"] for runs in baseline.values() for r in runs)
-        print(f"  better runs: ratio {ratio(max(new), max(old)):.2f}; errors {errors}")
+        print(
+            f"  the better runs: this tree / baseline {ratio(max(new), max(old)):.2f} "
+            f"(goal 0.7); errors {errors}"
+        )
     sys.stdout.flush()
 
 
