@@ -8,7 +8,8 @@ interviews) with ``bulk_create``; the organisations and kinds of role are shared
 funder ends up with thousands of fundings, and the copied reports share the real PDFs.
 
 For each size, gunicorn (``gunicorn.conf.py``, 2 workers, DEBUG off, WhiteNoise) on a free
-loopback port serves every page type, measured with wrk (``Accept-Encoding: br, gzip``):
+loopback port serves every page type, measured with wrk (``Accept-Encoding: br, gzip``);
+the servers of both sizes run at once and take turns page by page:
 
 * uncached: ``DJANGO_PAGE_CACHE=0``, every request rendered, 16 connections;
 * cached: the page cache answers, 64 connections, against the ceiling of the same stack
