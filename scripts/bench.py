@@ -31,6 +31,7 @@ skips it), ``BENCH_AFTER_GENERATE`` (a management command run on the grown copy 
 
 import argparse
 import contextlib
+import http.client
 import json
 import os
 import secrets
@@ -406,7 +407,8 @@ def fetch(url, timeout):
             return response.status, len(body), time.monotonic() - started
     except urllib.error.HTTPError as error:
         return error.code, 0, time.monotonic() - started
-    except (urllib.error.URLError, OSError):
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        # Refused, timed out, or cut off (a worker stopped at its timeout mid-answer).
         return None, 0, time.monotonic() - started
 
 
