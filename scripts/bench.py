@@ -644,6 +644,7 @@ def print_report(sizes, pages, baseline, options):
             f"{counts['people.Person']:,} people, {counts['reports.AnnualReport']:,} reports"
         )
     print("   *: too slow for wrk (probe): the rate of two concurrent requests")
+    print("   KB: an uncached answer as sent (the page cache keeps pages compressed)")
     print()
     print(
         f"Uncached (DJANGO_PAGE_CACHE=0), {UNCACHED_CONNECTIONS} connections; "
