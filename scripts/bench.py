@@ -684,16 +684,19 @@ def print_report(sizes, pages, baseline, options):
             name = "static: site.css"
         else:
             s, g = small["cached"][name], large["cached"][name]
-        if s is None or g is None:
-            print(f"{name:<20} not measured: no render within the worker timeout to cache")
-            continue
-        star = ["*" if r["how"] == "probe" else " " for r in (s, g)]
+        cells = []
+        for result, size in ((s, small), (g, large)):
+            if result is None:  # its render outlasts the worker timeout: nothing to cache
+                cells.append(("-", "-", "-"))
+                continue
+            star = "*" if result["how"] == "probe" else " "
+            x_ceiling = verdict(ratio(result["rate"], size["ceiling"]["rate"]), CEILING_GOAL)
+            cells.append((rate(result) + star, x_ceiling, result["errors"]))
         print(
-            f"{name:<20} {rate(s) + star[0]:>9} {rate(g) + star[1]:>9} "
-            f"{verdict(ratio(s['rate'], small['ceiling']['rate']), CEILING_GOAL):>9} "
-            f"{verdict(ratio(g['rate'], large['ceiling']['rate']), CEILING_GOAL):>9} "
-            f"{s['errors']:>4}/{g['errors']:<4}"
+            f"{name:<20} {cells[0][0]:>9} {cells[1][0]:>9} {cells[0][1]:>9} {cells[1][1]:>9} "
+            f"{cells[0][2]:>4}/{cells[1][2]!s:<4}"
         )
+    print("   -: not measured, no render within the worker timeout to keep in the cache")
     print()
     print(f"Peak RSS of a gunicorn worker, MB; ratio {b} / {a}, goal {RSS_GOAL} or less:")
     for mode in ("uncached", "cached"):
