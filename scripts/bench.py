@@ -157,6 +157,7 @@ def generate(total_projects, batch_size=2000):
     }
     print(f"bench: {originals} projects, {copies:,} copies of them …", flush=True)
     # SQLite checks foreign keys at the commit: the order of the models does not matter.
+    # No server has run on this copy yet: no cached page to forget, no version to raise.
     with transaction.atomic():
         for model, plan in plans.items():
             names = [attname for attname, _kind in plan]
