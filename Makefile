@@ -58,10 +58,11 @@ serve: setup
 	@echo "make serve: gunicorn on http://$${HOST:-127.0.0.1}:$(PORT)/"
 	@exec env $(SERVE_ENV) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
-# The benchmark (scripts/bench.py): the production stack on a copy of the database, with
-# generated data (500 projects) and with the source's five projects, measured with wrk;
-# then through nginx with the micro-cache (scripts/bench_nginx.py, deploy/nginx/).
-# Prints tables; asserts nothing. BENCH_DURATION=2 for a quick run.
+# The benchmark (scripts/bench.py, docs/performance.md): the production stack on the real
+# five projects and on a copy grown to 10,000, side by side, measured with wrk; the project
+# page also against a baseline commit; then through nginx with the micro-cache
+# (scripts/bench_nginx.py, deploy/nginx/). Prints tables; asserts nothing. Quicker:
+# BENCH_DURATION=2 (seconds per run), BENCH_PROJECTS=1000, BENCH_BASELINE=none.
 bench: setup
 	@command -v wrk >/dev/null || { echo "make bench: installing wrk (Debian package)"; \
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \

@@ -1,33 +1,41 @@
-"""Benchmark of the production stack: ``make bench`` (or ``.venv/bin/python scripts/bench.py``).
+"""Benchmark at scale: ``make bench`` (or ``.venv/bin/python scripts/bench.py``).
 
-Runs gunicorn (gunicorn.conf.py, 2 workers, DEBUG off, WhiteNoise) on a free loopback
-port against a copy of the database in a temporary folder: first with the real content
-plus generated data (500 projects, 2,000 people, 1,000 reports), then with the real
-content alone (the source's five projects). For each page it measures with wrk (Debian's
-package) at 16 and 64 connections, sending ``Accept-Encoding: br, gzip`` like a browser:
+Builds two archives in a temporary folder, each in its own SQLite file (the developer's
+database and media stay untouched): the real five projects (``load_archive``), and a copy
+of it grown to ``BENCH_PROJECTS`` projects (default 10,000) by copying the real five with
+everything that hangs off them (people, fundings, links, roles, report series, reports,
+interviews) with ``bulk_create``; the organisations and kinds of role are shared, so one
+funder ends up with thousands of fundings, and the copied reports share the real PDFs.
 
-* requests/s, p50 and p99 latency, errors (socket errors and non-2xx/3xx answers);
-* bytes per page as transferred (compressed);
-* queries per page: a full render, and an answer from the page cache;
-* each page's ratio to the ceiling: the stylesheet served by WhiteNoise from the same
-  stack (measured before and after the pages; the better run counts, as the machine
-  may be shared). The overview and the project page are also compared with the same
-  HTML served as a static file, measured right before each of them.
+For each size, gunicorn (``gunicorn.conf.py``, 2 workers, DEBUG off, WhiteNoise) on a free
+loopback port serves every page type, measured with wrk (``Accept-Encoding: br, gzip``);
+the servers of both sizes run at once and take turns page by page:
 
-Pages are measured as served (``cached``: the page cache answers) and, at 16
-connections, rendered on every request (``render``: ``DJANGO_PAGE_CACHE=0``). It prints;
-it asserts nothing. Nothing outside the temporary folder is changed.
+* uncached: ``DJANGO_PAGE_CACHE=0``, every request rendered, 16 connections;
+* cached: the page cache answers, 64 connections, against the ceiling of the same stack
+  (the stylesheet served by WhiteNoise, the better of a run before and after the pages);
+* the peak RSS of the gunicorn workers, sampled from /proc during the runs;
+* errors: socket errors, timeouts and answers other than 2xx/3xx.
 
-Options: ``--duration`` seconds per run (default 5), ``--connections`` (16,64),
-``--sizes`` (500,5 projects), ``--keep`` to keep the temporary folder.
+A page that takes longer than ``--slow`` seconds is not given to wrk (its queue would
+outlast the run): two concurrent requests measure it instead (``probe`` in the table).
+Then the uncached project page of the real five, side by side with the same page of a
+baseline commit (``BENCH_BASELINE``, extracted with ``git archive``, run with the same
+virtual environment). It prints figures; it asserts nothing.
+
+Environment: ``BENCH_DURATION`` (seconds per wrk run, default 5), ``BENCH_PROJECTS``
+(10000; 5 measures the real archive only), ``BENCH_BASELINE`` (a git revision; ``none``
+skips it), ``BENCH_AFTER_GENERATE`` (a management command run on the grown copy after
+``bulk_create``, which sends no signals: for instance one that rebuilds a search index).
 """
 
 import argparse
 import contextlib
+import http.client
 import json
 import os
-import re
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -35,22 +43,33 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 ACCEPT_ENCODING = "br, gzip"
-# Pages also measured as a static file of the same HTML (the goal's yardstick).
-STATIC_COPIES = ("overview", "project page")
+# The commit before issue 12 (one read path, lists that stay small, search in the database).
+DEFAULT_BASELINE = "94462b6"
+UNCACHED_CONNECTIONS = 16
+CACHED_CONNECTIONS = 64
+# Content that is copied to grow the archive: every concrete model of these apps except
+# the shared ones (a few funders fund many projects; kinds of role are a fixed list).
+COPIED_APPS = ("projects", "people", "reports")
+SHARED_MODELS = {"projects.organisation", "people.rolekind"}
+# The issue's search queries: a word of the projects' texts and a person's name.
+SEARCH_WORD = "Resilienz"
+SEARCH_NAME = "Wulfsberg"
 
 
-# -- Helpers run inside Django (subprocesses with the copy's environment) -----------------
+# -- Run inside Django (subprocesses with the archive's environment) ------------------------
 
 
-def _django():
+def setup_django():
     sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterspace.settings")
     import django
@@ -58,219 +77,194 @@ def _django():
     django.setup()
 
 
-def generate(total_projects, people, reports):
-    """Add generated, published content in bulk: projects up to ``total_projects`` in all,
-    ``people`` people and ``reports`` reports, with fundings, roles and interviews.
-    """
-    _django()
+def copy_plan(model, copied):
+    """How each concrete field of ``model`` changes in copy ``k``: a list of
+    ``(attname, kind)``, kind ``"keep"``, ``"suffix"`` (``"suffix-text"``: unless empty)
+    or the label of the copied model whose key it holds; None if it cannot be copied."""
+    from django.db import models
+
+    opts = model._meta
+    together = [
+        *(c.fields for c in opts.constraints if isinstance(c, models.UniqueConstraint)),
+        *opts.unique_together,
+    ]
+    # Fields unique together with no key of a copied row (which differs in every copy).
+    unique_alone = {
+        name
+        for names in together
+        if not any(opts.get_field(name).is_relation for name in names)
+        for name in names
+    }
+    plan = []
+    for field in opts.concrete_fields:
+        related = field.related_model._meta.label_lower if field.is_relation else None
+        unique = field.unique or field.name in unique_alone
+        if related in copied:
+            if field.target_field != field.related_model._meta.pk:
+                return None
+            plan.append((field.attname, related))
+        elif field.primary_key:
+            if field.get_internal_type() not in ("AutoField", "BigAutoField", "IntegerField"):
+                return None
+            plan.append((field.attname, opts.label_lower))
+        elif unique and isinstance(field, models.CharField):
+            plan.append((field.attname, "suffix" if field.unique else "suffix-text"))
+        elif unique:
+            return None
+        else:
+            plan.append((field.attname, "keep"))
+    return plan
+
+
+def generate(total_projects, batch_size=2000):
+    """Grow the archive to ``total_projects`` by copying its content with bulk_create."""
+    setup_django()
+    from django.apps import apps
     from django.db import transaction
 
-    from clusterspace.cache import bump_content_version
-    from people.models import Person, Role, RoleKind
-    from projects.models import Funding, Organisation, Project
-    from reports.models import AnnualReport, Interview, ReportSeries
-
-    words_de = [
-        *("Cluster", "Kooperation", "Region", "Wissen", "Netzwerk", "Luftfahrt", "Hafen"),
-        *("Logistik", "Innovation", "Forschung", "Transfer", "Akteure", "Organisation"),
-        *("Strategie", "Lernen", "Wandel", "Zukunft", "Hamburg"),
+    started = time.monotonic()
+    project_model = apps.get_model("projects", "Project")
+    originals = project_model._meta.base_manager.count()
+    copies = max(0, -(-total_projects // originals) - 1)
+    models = [
+        model
+        for label in COPIED_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if model._meta.label_lower not in SHARED_MODELS and not model._meta.proxy
     ]
-    words_en = [
-        *("cluster", "cooperation", "region", "knowledge", "network", "aviation", "port"),
-        *("logistics", "innovation", "research", "transfer", "actors", "organisation"),
-        *("strategy", "learning", "change", "future", "Hamburg"),
-    ]
-
-    def text(words, n, seed):
-        return " ".join(words[(seed * 7 + i * 3) % len(words)] for i in range(n)).capitalize()
-
-    def translated(name, de, en):
-        return {name: de, f"{name}_de": de, f"{name}_en": en}
-
-    projects = max(0, total_projects - Project.objects.count())
+    copied = {model._meta.label_lower for model in models}
+    plans = {}
+    # A model that refers to one that cannot be copied cannot be copied either.
+    changed = True
+    while changed:
+        changed = False
+        for model in models:
+            label = model._meta.label_lower
+            if label in copied and copy_plan(model, copied) is None:
+                copied.discard(label)
+                changed = True
+    for model in models:
+        if model._meta.label_lower in copied:
+            plans[model] = copy_plan(model, copied)
+        else:
+            print(f"  {model._meta.label}: not copied (a unique field that is not text)")
+    # Copy k of a row with key p gets the key p + k * span: no clash, no lookups.
+    spans = {
+        model._meta.label_lower: (
+            max(model._meta.base_manager.values_list("pk", flat=True), default=0) + 1
+        )
+        for model in plans
+    }
+    print(f"bench: {originals} projects, {copies:,} copies of them …", flush=True)
+    # SQLite checks foreign keys at the commit: the order of the models does not matter.
+    # No server has run on this copy yet: no cached page to forget, no version to raise.
     with transaction.atomic():
-        kinds = list(RoleKind.objects.all()) or [
-            RoleKind.objects.create(**translated("name", "Bearbeitung", "Research"), slug="bench")
-        ]
-        organisations = Organisation.objects.bulk_create(
-            Organisation(
-                **translated("name", f"Förderer {n}", f"Funder {n}"),
-                **translated("short_name", f"F{n}", f"F{n}"),
-                slug=f"bench-foerderer-{n}",
-                **translated("description", text(words_de, 30, n), text(words_en, 30, n)),
-            )
-            for n in range(50)
-        )
-        start = 1000
-        project_objects = Project.objects.bulk_create(
-            Project(
-                code="",
-                **translated(
-                    "title", f"Testprojekt {n}: {text(words_de, 5, n)}", f"Test project {n}"
-                ),
-                **translated("subtitle", text(words_de, 10, n), text(words_en, 10, n)),
-                slug=f"bench-projekt-{n}",
-                **translated(
-                    "description",
-                    f"{text(words_de, 80, n)}.\n\n{text(words_de, 60, n + 1)}.",
-                    f"{text(words_en, 80, n)}.\n\n{text(words_en, 60, n + 1)}.",
-                ),
-                start_year=1995 + n % 30,
-                start_month=1 + n % 12,
-                end_year=1998 + n % 30,
-                end_month=1 + (n * 5) % 12,
-                published=True,
-                position=start + n,
-            )
-            for n in range(projects)
-        )
-        Funding.objects.bulk_create(
-            Funding(
-                project=project,
-                organisation=organisations[(n + k) % len(organisations)],
-                kind="foerderer",
-                **translated("name_as_listed", f"Förderer {(n + k) % 50}", f"Funder {n % 50}"),
-                position=k,
-            )
-            for n, project in enumerate(project_objects)
-            for k in range(1 + n % 2)
-        )
-        person_objects = Person.objects.bulk_create(
-            Person(
-                title_before="Dr." if n % 3 == 0 else "",
-                given_name=f"Vorname{n}",
-                family_name=f"Nachname{n}",
-                slug=f"bench-person-{n}",
-                **translated("affiliation", "Testinstitut", "Test institute"),
-                group="partner",
-            )
-            for n in range(people)
-        )
-        # Every person holds a role; a project has people / projects roles or more.
-        Role.objects.bulk_create(
-            Role(
-                project=project_objects[n % len(project_objects)],
-                kind=kinds[n % len(kinds)],
-                person=person,
-                is_former=n % 5 == 4,
-                position=n,
-            )
-            for n, person in enumerate(person_objects)
-        )
-        series = ReportSeries.objects.bulk_create(
-            ReportSeries(**translated("title", f"Testreihe {n}", f"Test series {n}"), slug=f"b-{n}")
-            for n in range((reports + 99) // 100)
-        )
-        report_objects = AnnualReport.objects.bulk_create(
-            AnnualReport(
-                series=series[n // 100],
-                year=1990 + n % 100,
-                file=f"jahresberichte/bench-{n}.pdf",
-                file_size=250_000 + n,
-                page_count=20 + n % 30,
-                published=True,
-            )
-            for n in range(reports)
-        )
-        through = AnnualReport.projects.through
-        through.objects.bulk_create(
-            through(annualreport=report, project=project_objects[n % len(project_objects)])
-            for n, report in enumerate(report_objects)
-        )
-        interviews = Interview.objects.bulk_create(
-            Interview(
-                project=project,
-                **translated("title", f"Interview {n}", f"Interview {n}"),
-                **translated("teaser", text(words_de, 25, n), text(words_en, 25, n)),
-                interviewer=person_objects[n % len(person_objects)],
-                published=True,
-            )
-            for n, project in enumerate(project_objects[::5])
-        )
-        given = Interview.interviewees.through
-        given.objects.bulk_create(
-            given(interview=interview, person=person_objects[(n + 1) % len(person_objects)])
-            for n, interview in enumerate(interviews)
-        )
-        bump_content_version()  # bulk_create sends no signals
+        for model, plan in plans.items():
+            names = [attname for attname, _kind in plan]
+            rows = list(model._meta.base_manager.order_by("pk").values_list(*names))
+            if not rows:
+                continue
+
+            def objects(rows=rows, plan=plan, model=model):
+                for k in range(1, copies + 1):
+                    for row in rows:
+                        values = {}
+                        for value, (attname, kind) in zip(row, plan, strict=True):
+                            if kind == "keep" or value is None:
+                                values[attname] = value
+                            elif kind == "suffix" or (kind == "suffix-text" and value):
+                                values[attname] = suffixed(model, attname, value, k)
+                            elif kind == "suffix-text":
+                                values[attname] = value  # "" is left out of the constraint
+                            else:
+                                values[attname] = value + k * spans[kind]
+                        yield model(**values)
+
+            written = 0
+            batch = []
+            for obj in objects():
+                batch.append(obj)
+                if len(batch) == batch_size:
+                    model._meta.base_manager.bulk_create(batch)
+                    written += len(batch)
+                    batch = []
+                    if written % 20_000 == 0:
+                        print(f"  {model._meta.label}: {written:,} …", flush=True)
+            model._meta.base_manager.bulk_create(batch)
+            written += len(batch)
+            print(f"  {model._meta.label}: {len(rows)} rows, {written:,} copies", flush=True)
     print(
-        f"generated {projects} projects, {people} people, {reports} reports, "
-        f"{len(interviews)} interviews"
+        f"bench: {project_model._meta.base_manager.count():,} projects "
+        f"in {time.monotonic() - started:.0f} s",
+        flush=True,
     )
 
 
+def suffixed(model, attname, value, k):
+    """A unique text made unique again in copy ``k``, within the field's length."""
+    suffix = f"-{k}"
+    max_length = model._meta.get_field(attname).max_length or len(value) + len(suffix)
+    return value[: max_length - len(suffix)] + suffix
+
+
 def pages_to_measure():
-    """``(name, address)`` of the pages measured, in German: the first published project,
-    a person and a funder of it, the first report's PDF (Django set up)."""
+    """``(name, address)`` of the page types measured, in German (Django set up): the
+    first published project, the person with the most roles and the organisation with
+    the most fundings, which exist at every size (the copies keep the originals)."""
+    from django.apps import apps
+    from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
     from django.utils import translation
+    from django.utils.http import urlencode
 
-    from people.models import Person
-    from projects.models import Organisation, Project
-    from reports.models import AnnualReport
+    def model(label):
+        return apps.get_model(label)._meta.base_manager
+
+    def most(label, field):
+        rows = model(label).filter(**{f"{field}__isnull": False}).values(field)
+        top = rows.annotate(n=Count("pk")).order_by("-n", field).first()
+        return top[field]
 
     translation.activate("de")
-    project = Project.objects.published().order_by("position", "pk").first()
-    person = Person.objects.public().filter(roles__project=project).order_by("pk").first()
-    organisation = Organisation.objects.filter(fundings__project=project).first()
-    report = AnnualReport.objects.published().select_related("series").order_by("pk").first()
-    pages = [
-        ("overview", reverse("projects:index")),
-        ("project page", project.get_absolute_url()),
-        ("reports list", reverse("reports:list")),
-        ("person page", person.get_absolute_url()),
-        ("people index", reverse("people:index")),
-        ("organisation", organisation.get_absolute_url()),
+    project = model("projects.Project").filter(published=True).order_by("position", "pk")[0]
+    person = model("people.Person").get(pk=most("people.Role", "person"))
+    organisation = model("projects.Organisation").get(pk=most("projects.Funding", "organisation"))
+    wanted = [
+        ("home", "projects:index", ""),
+        ("projects overview", "projects:list", ""),
+        ("project filter", "projects:list", "?" + urlencode({"funder": organisation.slug})),
+        ("project page", None, project.get_absolute_url()),
+        ("people index", "people:index", ""),
+        ("person page", None, person.get_absolute_url()),
+        ("organisations list", "projects:organisations", ""),
+        ("organisation page", None, organisation.get_absolute_url()),
+        ("reports list", "reports:list", ""),
+        ("search: a word", "site:search", "?" + urlencode({"q": SEARCH_WORD})),
+        ("search: a name", "site:search", "?" + urlencode({"q": SEARCH_NAME})),
+        ("open data JSON", "site:export_json", ""),
     ]
-    with contextlib.suppress(NoReverseMatch):
-        pages.append(("search", reverse("site:search") + "?q=Cluster"))
-    pages.append(("report PDF", report.get_download_url()))
+    pages = []
+    for name, view, rest in wanted:
+        try:
+            pages.append((name, (reverse(view) if view else "") + rest))
+        except NoReverseMatch:
+            print(f"bench: no address for {name} ({view}); left out", file=sys.stderr)
     return pages
 
 
-def describe(host):
-    """The pages to measure and their queries (full render, cache hit), as JSON on stdout."""
-    _django()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+def describe():
+    """The pages and the archive's size, as JSON on stdout."""
+    setup_django()
+    from django.apps import apps
 
-    from people.models import Person
-    from projects.models import Project
-    from reports.models import AnnualReport
-
-    pages = pages_to_measure()
-    client = Client()
-    result = []
-    for name, url in pages:
-        # Counted at once: the next request clears the connection's query log.
-        with override_settings(PAGE_CACHE=False), CaptureQueriesContext(connection) as render:
-            response = client.get(url, HTTP_HOST=host)
-        render_queries = len(render)
-        client.get(url, HTTP_HOST=host)  # fills the cache
-        with CaptureQueriesContext(connection) as hit:
-            client.get(url, HTTP_HOST=host)
-        hit_queries = len(hit)
-        result.append(
-            {
-                "name": name,
-                "url": url,
-                "status": response.status_code,
-                "render_queries": render_queries,
-                "hit_queries": hit_queries,
-                # Only HTML pages are kept in the page cache; the PDF is sent every time.
-                "mode": "cached" if response["Content-Type"].startswith("text/html") else "served",
-            }
-        )
     counts = {
-        "projects": Project.objects.count(),
-        "people": Person.objects.count(),
-        "reports": AnnualReport.objects.count(),
+        label: apps.get_model(label)._meta.base_manager.count()
+        for label in ("projects.Project", "people.Person", "reports.AnnualReport")
     }
-    print(json.dumps({"pages": result, "counts": counts}))
+    print(json.dumps({"pages": pages_to_measure(), "counts": counts}))
 
 
-# -- The orchestration ---------------------------------------------------------------------
+# -- Processes, servers, measurements -------------------------------------------------------
 
 
 def free_port():
@@ -279,22 +273,22 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def run(command, env, timeout=600):
+def run(command, env, cwd=BASE_DIR, timeout=900, echo=False):
     result = subprocess.run(
-        command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout
+        command, cwd=cwd, env=env, capture_output=not echo, text=True, timeout=timeout
     )
     if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"bench: failed: {' '.join(map(str, command))}")
+        sys.stderr.write((result.stdout or "") + (result.stderr or ""))
+        raise SystemExit(f"bench: failed: {shlex.join(map(str, command))}")
     return result.stdout
 
 
-def manage(env, *args, timeout=600):
-    return run([PYTHON, "manage.py", *args], env, timeout=timeout)
+def manage(env, *args, cwd=BASE_DIR, **kwargs):
+    return run([PYTHON, "manage.py", *args], env, cwd=cwd, **kwargs)
 
 
 def copy_database(source, target):
-    """A consistent copy of an SQLite database (its WAL included), by SQLite's backup API."""
+    """A consistent copy of an SQLite database, by SQLite's backup API."""
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -303,26 +297,57 @@ def copy_database(source, target):
         src.close()
 
 
-def source_database():
-    """The SQLite file DATABASE_URL names (default db.sqlite3), or None."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        path = BASE_DIR / "db.sqlite3"
-    elif url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite://"))
-    else:
-        return None
-    return path if path.is_file() else None
+class RssSampler(threading.Thread):
+    """The largest resident set of any gunicorn worker (children of the master), in MB,
+    read from /proc every 0.2 s: overall and since the last ``window()``."""
+
+    def __init__(self, master_pid):
+        super().__init__(daemon=True)
+        self.master_pid = master_pid
+        self.peak = 0.0
+        self.window_peak = 0.0
+        self.stopped = threading.Event()
+
+    def workers(self):
+        path = Path(f"/proc/{self.master_pid}/task/{self.master_pid}/children")
+        try:
+            return path.read_text().split()
+        except OSError:
+            return []
+
+    @staticmethod
+    def rss_mb(pid):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except (OSError, ValueError):
+            pass
+        return 0.0
+
+    def run(self):
+        while not self.stopped.wait(0.2):
+            largest = max((self.rss_mb(pid) for pid in self.workers()), default=0.0)
+            self.peak = max(self.peak, largest)
+            self.window_peak = max(self.window_peak, largest)
+
+    def window(self):
+        """The peak since the last call, and a new window."""
+        peak, self.window_peak = self.window_peak, 0.0
+        return peak
 
 
 class Server:
-    """gunicorn with the project's gunicorn.conf.py on 127.0.0.1:<free port>."""
+    """gunicorn with the tree's gunicorn.conf.py on 127.0.0.1:<free port>, its workers'
+    memory sampled; stopped on leaving the ``with`` block, also on failure."""
 
-    def __init__(self, env, log_path):
+    def __init__(self, env, log_path, cwd=BASE_DIR):
         self.port = free_port()
         self.env = {**env, "HOST": "127.0.0.1", "PORT": str(self.port)}
         self.log_path = log_path
+        self.cwd = cwd
         self.process = None
+        self.rss = None
 
     @property
     def base(self):
@@ -333,7 +358,7 @@ class Server:
         gunicorn = Path(PYTHON).with_name("gunicorn")
         self.process = subprocess.Popen(
             [str(gunicorn), "--config", "gunicorn.conf.py"],
-            cwd=BASE_DIR,
+            cwd=self.cwd,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -341,10 +366,13 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self.log.close()
                 raise SystemExit(f"bench: gunicorn stopped at start; see {self.log_path}")
             try:
                 with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
                     if response.status == 200:
+                        self.rss = RssSampler(self.process.pid)
+                        self.rss.start()
                         return self
             except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
@@ -352,99 +380,112 @@ class Server:
         raise SystemExit(f"bench: gunicorn did not answer within 60 s; see {self.log_path}")
 
     def __exit__(self, *exc):
+        if self.rss:
+            self.rss.stopped.set()
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
 
-    def fetch(self, path, encoding=ACCEPT_ENCODING):
-        request = urllib.request.Request(
-            self.base + path, headers={"Accept-Encoding": encoding} if encoding else {}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+    def idle(self, timeout=180):
+        """Wait until both workers have taken everything queued before (wrk leaves
+        requests behind that the workers still render)."""
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda _n: fetch(self.base + "/healthz", timeout), range(2)))
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+def fetch(url, timeout):
+    """(status or None, bytes, seconds) of one GET."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": ACCEPT_ENCODING})
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+            return response.status, len(body), time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, 0, time.monotonic() - started
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        # Refused, timed out, or cut off (a worker stopped at its timeout mid-answer).
+        return None, 0, time.monotonic() - started
 
 
-def _ms(value):
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip())
-    return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
+def concurrent(url, requests, timeout):
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        started = time.monotonic()
+        results = list(pool.map(lambda _n: fetch(url, timeout), range(requests)))
+        return results, time.monotonic() - started
 
 
 def wrk(url, connections, duration):
-    """requests/s, p50 ms, p99 ms, errors for one wrk run."""
+    """requests/s, p50 ms, p99 ms, errors of one wrk run."""
+    import re
+
     output = subprocess.run(
         [
-            "wrk",
-            "--threads",
-            "2",
-            "--connections",
-            str(connections),
-            "--duration",
-            f"{duration}s",
-            "--timeout",
-            "10s",
-            "--latency",
-            "--header",
-            f"Accept-Encoding: {ACCEPT_ENCODING}",
-            url,
+            *("wrk", "--threads", "2", "--connections", str(connections)),
+            *("--duration", f"{duration}s", "--timeout", "10s", "--latency"),
+            *("--header", f"Accept-Encoding: {ACCEPT_ENCODING}", url),
         ],
         capture_output=True,
         text=True,
         timeout=duration + 60,
     ).stdout
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+    def ms(pattern):
+        found = re.search(pattern, output, re.M)
+        value = found and re.fullmatch(r"([\d.]+)(us|ms|s|m)", found.group(1))
+        return float(value.group(1)) * units[value.group(2)] if value else float("nan")
+
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
-    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors += int(non_2xx.group(1)) if non_2xx else 0
     return {
         "rate": float(rate.group(1)) if rate else 0.0,
-        "p50": _ms(p50.group(1)) if p50 else float("nan"),
-        "p99": _ms(p99.group(1)) if p99 else float("nan"),
+        "p50": ms(r"^\s+50%\s+(\S+)"),
+        "p99": ms(r"^\s+99%\s+(\S+)"),
         "errors": errors,
+        "how": "wrk",
     }
 
 
-def warm_up(url, requests=8):
-    """A few concurrent requests first, so that both workers have loaded and cached it."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def fetch(_n):
-        request = urllib.request.Request(url, headers={"Accept-Encoding": ACCEPT_ENCODING})
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                response.read()
-        except (urllib.error.URLError, OSError):
-            pass
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(fetch, range(requests)))
-
-
-def measure(url, connections, duration):
-    warm_up(url)
-    return wrk(url, connections, duration)
-
-
-def write_static_copy(static_root, name, body):
-    """The page's HTML as a static file, with the gzip and Brotli variants WhiteNoise serves."""
-    import gzip
-
-    import brotli
-
-    path = Path(static_root) / "bench" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(body)
-    path.with_name(name + ".gz").write_bytes(gzip.compress(body, 9, mtime=0))
-    path.with_name(name + ".br").write_bytes(brotli.compress(body, quality=11))
+def measure(server, path, connections, options, cached=False):
+    """One page on one server. Two concurrent requests load it in both workers (and fill
+    their page cache), two more show its warm speed; wrk if they took less than ``slow``
+    seconds, else the rate of those two (``probe``). Uncached, a page that takes five
+    times that in the first two is not asked again."""
+    url = server.base + path
+    size = 0
+    for attempt in (1, 2):
+        results, elapsed = concurrent(url, 2, options["timeout"])
+        good = [r for r in results if r[0] is not None and r[0] < 400]
+        size = max([size, *(r[1] for r in results)])
+        slowest = max(r[2] for r in results)
+        limit = options["slow"]
+        if attempt == 1:
+            # Cached, the first two fill the cache, however long they take.
+            limit = float("inf") if cached else 5 * options["slow"]
+        if len(good) < len(results) or slowest >= limit:
+            result = {
+                "rate": len(good) / elapsed if good else 0.0,
+                "p50": slowest * 1000,
+                "p99": slowest * 1000,
+                "errors": len(results) - len(good),
+                "how": "probe",
+            }
+            break
+    else:
+        concurrent(url, 6, options["timeout"])
+        result = wrk(url, connections, options["duration"])
+        server.idle()
+    result["bytes"] = size
+    result["rss"] = server.rss.window()
+    return result
 
 
 def stylesheet_path(static_root):
@@ -452,148 +493,252 @@ def stylesheet_path(static_root):
     return "/static/" + manifest["paths"]["css/site.css"]
 
 
-def measure_size(label, workdir, base_env, options):
-    """Prepare one database size, measure it, print its table."""
-    env = dict(base_env)
-    db = workdir / f"{label}.sqlite3"
-    env["DATABASE_URL"] = f"sqlite:///{db}"
-    env["DJANGO_STATIC_ROOT"] = str(workdir / f"static-{label}")
-    source = source_database()
-    if source is not None:
-        copy_database(source, db)
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
-    manage(env, "load_archive")  # the real content, if the source had none
-    if options["projects"]:
-        print(f"bench: generating data for the {label} run …", flush=True)
-        run(
-            [
-                PYTHON,
-                __file__,
-                "generate",
-                str(options["projects"]),
-                str(options["people"]),
-                str(options["reports"]),
-            ],
-            env,
-        )
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    described = run([PYTHON, __file__, "describe", "127.0.0.1"], env)
-    info = json.loads(described.strip().splitlines()[-1])
-    pages = info["pages"]
-    css = stylesheet_path(env["DJANGO_STATIC_ROOT"])
+def say(text):
+    print(f"bench: {text}", flush=True)
 
-    log = workdir / f"gunicorn-{label}.log"
-    # The overview's and the project page's HTML as static files: the goal's yardstick.
-    with Server(env, log) as server:
-        for page in pages:
-            status, headers, body = server.fetch(page["url"])
-            page["bytes"] = len(body)
-            page["encoding"] = headers.get("Content-Encoding", "identity")
-            page["status"] = status
-            if page["name"] in STATIC_COPIES:
-                _status, _headers, raw = server.fetch(page["url"], encoding="")
-                page["raw_bytes"] = len(raw)
-                write_static_copy(
-                    env["DJANGO_STATIC_ROOT"], page["name"].replace(" ", "-") + ".html", raw
-                )
-        _status, _headers, css_body = server.fetch(css)
-    css_bytes = len(css_body)
 
-    rows = []  # (name, mode, connections, result, bytes, queries); ratios at the end
-    connections = options["connections"]
-    duration = options["duration"]
-    copies = {name: f"/static/bench/{name.replace(' ', '-')}.html" for name in STATIC_COPIES}
-    static_copies = {}
-    with Server(env, log) as server:
-        first_ceiling = {c: measure(server.base + css, c, duration) for c in connections}
-        for page in pages:
-            for c in connections:
-                if page["name"] in copies:
-                    # The same HTML as a static file, measured right before the page.
-                    result = measure(server.base + copies[page["name"]], c, duration)
-                    static_copies[(page["name"], c)] = result
-                    rows.append((f"static: {page['name']} as file", "file", c, result, "", ""))
-                result = measure(server.base + page["url"], c, duration)
-                page[("cached", c)] = result
-                rows.append(
-                    (page["name"], page["mode"], c, result, page["bytes"], page["hit_queries"])
+def show(result):
+    mark = " (probe: too slow for wrk)" if result["how"] == "probe" else ""
+    return (
+        f"{result['rate']:.1f} req/s, p50 {result['p50']:.0f} ms, {result['errors']} errors, "
+        f"worker RSS {result['rss']:.0f} MB{mark}"
+    )
+
+
+def measure_sizes(sizes, pages, options):
+    """Every page uncached, then cached, at every size. The sizes' servers run side by
+    side and take turns page by page, so that a change in the machine's load falls on all
+    sizes alike (idle workers cost nothing)."""
+
+    def servers(stack, extra):
+        return [
+            stack.enter_context(
+                Server(
+                    {**size["env"], **extra}, options["workdir"] / f"gunicorn-{size['name']}.log"
                 )
-        last_ceiling = {c: measure(server.base + css, c, duration) for c in connections}
-    # The ceiling: the better of the runs before and after the pages (the machine is shared).
-    ceiling = {
-        c: max(first_ceiling[c], last_ceiling[c], key=lambda result: result["rate"])
-        for c in connections
+            )
+            for size in sizes
+        ]
+
+    with contextlib.ExitStack() as stack:
+        running = servers(stack, {"DJANGO_PAGE_CACHE": "0"})
+        for name, path in pages:
+            for size, server in zip(sizes, running, strict=True):
+                result = measure(server, path, UNCACHED_CONNECTIONS, options)
+                size["uncached"][name] = result
+                say(f"{size['name']}, uncached, {name}: {show(result)}")
+        for size, server in zip(sizes, running, strict=True):
+            size["uncached peak"] = server.rss.peak
+    css = stylesheet_path(sizes[0]["env"]["DJANGO_STATIC_ROOT"])
+    with contextlib.ExitStack() as stack:
+        running = servers(stack, {})
+        ceilings = [[measure(server, css, CACHED_CONNECTIONS, options)] for server in running]
+        for name, path in pages:
+            for size, server in zip(sizes, running, strict=True):
+                uncached = size["uncached"][name]
+                if uncached["errors"] and uncached["how"] == "probe":
+                    # Its render outlasts the worker timeout: no answer to keep in the cache.
+                    size["cached"][name] = None
+                    say(f"{size['name']}, cached, {name}: not measured (no render in time)")
+                    continue
+                result = measure(server, path, CACHED_CONNECTIONS, options, cached=True)
+                size["cached"][name] = result
+                say(f"{size['name']}, cached, {name}: {show(result)}")
+        for size, server, ceiling in zip(sizes, running, ceilings, strict=True):
+            ceiling.append(measure(server, css, CACHED_CONNECTIONS, options))
+            size["cached peak"] = server.rss.peak
+            # The better of the runs before and after the pages (the machine is shared).
+            size["ceiling"] = max(ceiling, key=lambda result: result["rate"])
+            say(f"{size['name']}, ceiling (the stylesheet): {show(size['ceiling'])}")
+
+
+def prepare_baseline(revision, workdir, base_env):
+    """The baseline commit's tree with its own database, media and static files; None if
+    it cannot be used."""
+    tree = workdir / "baseline"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision], cwd=BASE_DIR, capture_output=True
+    )
+    if archive.returncode != 0:
+        say(f"baseline {revision!r} not found: {archive.stderr.decode().strip()}")
+        return None
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    for po in tree.glob("locale/*/LC_MESSAGES/django.po"):
+        subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+    env = {
+        **base_env,
+        "PYTHONPATH": str(tree),
+        "DATABASE_URL": f"sqlite:///{workdir / 'baseline.sqlite3'}",
+        "DJANGO_MEDIA_ROOT": str(workdir / "media-baseline"),
+        "DJANGO_STATIC_ROOT": str(workdir / "static-baseline"),
     }
-    for c in reversed(connections):
-        rows.insert(0, ("static: site.css (ceiling)", "file", c, ceiling[c], css_bytes, ""))
-    render_connections = connections[:1]
-    with Server({**env, "DJANGO_PAGE_CACHE": "0"}, log) as server:
-        for page in pages:
-            for c in render_connections:
-                result = measure(server.base + page["url"], c, duration)
-                rows.append(
-                    (page["name"], "render", c, result, page["bytes"], page["render_queries"])
-                )
+    # The virtual environment installs this tree in editable mode: make sure that the
+    # baseline's own code is the one imported.
+    where = run([PYTHON, "-c", "import projects; print(projects.__file__)"], env, cwd=tree)
+    if not Path(where.strip()).resolve().is_relative_to(tree.resolve()):
+        say(f"baseline: imports {where.strip()}, not its own code; left out")
+        return None
+    manage(env, "migrate", "--noinput", "--verbosity", "0", cwd=tree)
+    manage(env, "load_archive", cwd=tree)
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0", cwd=tree)
+    return tree, env
 
-    counts = info["counts"]
+
+def compare_with_baseline(revision, path, env, options):
+    """The uncached project page, baseline and this tree alternately, twice each."""
+    workdir = options["workdir"]
+    say(f"baseline {revision}: extracting, migrating, loading the archive …")
+    prepared = prepare_baseline(revision, workdir, env)
+    if prepared is None:
+        return None
+    tree, baseline_env = prepared
+    runs = {"baseline": [], "this tree": []}
+    uncached = {"DJANGO_PAGE_CACHE": "0"}
+    with (
+        Server({**baseline_env, **uncached}, workdir / "gunicorn-baseline.log", cwd=tree) as old,
+        Server({**env, **uncached}, workdir / "gunicorn-5.log") as new,
+    ):
+        for _round in range(2):
+            for name, server in (("baseline", old), ("this tree", new)):
+                result = measure(server, path, UNCACHED_CONNECTIONS, options)
+                runs[name].append(result)
+                say(f"uncached project page, {name}: {show(result)}")
+    return runs
+
+
+# -- The report ------------------------------------------------------------------------------
+
+
+def ratio(new, old):
+    return new / old if old else float("nan")
+
+
+# Issue 12's goals for the uncached ratio 10,000 / 5; every other page type: 0.5.
+GROWTH_GOALS = {"project page": 0.8, "person page": 0.8, "organisation page": 0.8}
+CEILING_GOAL = 0.9
+RSS_GOAL = 1.5
+
+
+def rate(result):
+    """requests/s with the digits that matter."""
+    value = result["rate"]
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
+
+
+def verdict(value, goal):
+    return f"{value:5.2f} {'ok' if value >= goal else 'NO'}"
+
+
+def print_report(sizes, pages, baseline, options):
+    small, large = sizes[0], sizes[-1]
+    names = [name for name, _path in pages]
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    a, b = small["name"], large["name"]
+    print()
+    print(f"== make bench: gunicorn with 2 workers, wrk {options['duration']} s per run;")
+    print(f"   {os.cpu_count()} CPUs shared by wrk and gunicorn, load average {load} at the end")
+    for size in sizes:
+        counts = size["counts"]
+        print(
+            f"   {size['name']:>6}: {counts['projects.Project']:,} projects, "
+            f"{counts['people.Person']:,} people, {counts['reports.AnnualReport']:,} reports"
+        )
+    print("   *: too slow for wrk (probe): the rate of two concurrent requests")
+    print("   KB: an uncached answer as sent (the page cache keeps pages compressed)")
     print()
     print(
-        f"== {counts['projects']:,} projects, {counts['people']:,} people, "
-        f"{counts['reports']:,} reports: gunicorn with 2 workers, wrk {duration} s per row, "
-        f"Accept-Encoding: {ACCEPT_ENCODING}"
-    )
-    print(
-        f"   {os.cpu_count()} CPUs shared by wrk and gunicorn; load average {load} at the end;"
-        " cached: the page cache answers (served: the PDF view, not cached);"
-        " render: DJANGO_PAGE_CACHE=0, rendered every time"
+        f"Uncached (DJANGO_PAGE_CACHE=0), {UNCACHED_CONNECTIONS} connections; "
+        f"ratio {b} / {a}, goal 0.5 (0.8 for a project, person, organisation page)"
     )
     header = (
-        f"{'page':<28} {'mode':<6} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>6} {'bytes':>7} {'queries':>7} {'x ceiling':>9}"
+        f"{'page':<20} {'req/s':>9} {'req/s':>9} {'ratio':>9} {'p50 ms':>9} {'errors':>9} "
+        f"{'KB':>8} {'KB':>8} {'RSS MB':>11}"
     )
     print(header)
+    print(f"{'':<20} {a:>9} {b:>9} {'':>9} {b:>9} {'':>9} {a:>8} {b:>8} {'':>11}")
     print("-" * len(header))
-    for name, mode, c, result, size, queries in rows:
-        ratio = _ratio(result, ceiling[c])
+    for name in names:
+        s, g = small["uncached"][name], large["uncached"][name]
+        star = "*" if g["how"] == "probe" else " "
+        kb = [f"{r['bytes'] / 1024:.1f}" if r["bytes"] else "-" for r in (s, g)]
+        growth = verdict(ratio(g["rate"], s["rate"]), GROWTH_GOALS.get(name, 0.5))
         print(
-            f"{name:<28} {mode:<6} {c:>5} {result['rate']:>8.0f} {result['p50']:>8.2f} "
-            f"{result['p99']:>8.2f} {result['errors']:>6} {size!s:>7} {queries!s:>7} "
-            f"{ratio:>9.2f}"
+            f"{name:<20} {rate(s):>9} {rate(g) + star:>9} {growth:>9} {g['p50']:>9.0f} "
+            f"{s['errors']:>4}/{g['errors']:<4} {kb[0]:>8} {kb[1]:>8} "
+            f"{s['rss']:>5.0f}/{g['rss']:<5.0f}"
         )
-    project = next(p for p in pages if p["name"] == "project page")
+    print()
     print(
-        f"project page + stylesheet: {project['bytes'] + css_bytes:,} bytes compressed "
-        f"({project['bytes']:,} + {css_bytes:,}); uncompressed HTML {project['raw_bytes']:,}"
+        f"Cached (the page cache answers), {CACHED_CONNECTIONS} connections; x ceiling: "
+        f"the stylesheet from the same stack, goal {CEILING_GOAL}, 0 errors"
     )
-    for name in STATIC_COPIES:
-        page = next(p for p in pages if p["name"] == name)
-        parts = []
-        for c in connections:
-            same = static_copies[(name, c)]["rate"]
-            rate = page[("cached", c)]["rate"]
-            parts.append(f"{rate / same:.2f} at {c}" if same else f"n/a at {c}")
-        print(f"{name}, cached, x the same HTML as a static file: {', '.join(parts)}")
+    header = (
+        f"{'page':<20} {'req/s':>9} {'req/s':>9} {'x ceiling':>9} {'x ceiling':>9} {'errors':>9}"
+    )
+    print(header)
+    print(f"{'':<20} {a:>9} {b:>9} {a:>9} {b:>9} {'':>9}")
+    print("-" * len(header))
+    for name in ["ceiling", *names]:
+        if name == "ceiling":
+            s, g = small["ceiling"], large["ceiling"]
+            name = "static: site.css"
+        else:
+            s, g = small["cached"][name], large["cached"][name]
+        cells = []
+        for result, size in ((s, small), (g, large)):
+            if result is None:  # its render outlasts the worker timeout: nothing to cache
+                cells.append(("-", "-", "-"))
+                continue
+            star = "*" if result["how"] == "probe" else " "
+            x_ceiling = verdict(ratio(result["rate"], size["ceiling"]["rate"]), CEILING_GOAL)
+            cells.append((rate(result) + star, x_ceiling, result["errors"]))
+        print(
+            f"{name:<20} {cells[0][0]:>9} {cells[1][0]:>9} {cells[0][1]:>9} {cells[1][1]:>9} "
+            f"{cells[0][2]:>4}/{cells[1][2]!s:<4}"
+        )
+    print("   -: not measured, no render within the worker timeout to keep in the cache")
+    print()
+    print(f"Peak RSS of a gunicorn worker, MB; ratio {b} / {a}, goal {RSS_GOAL} or less:")
+    for mode in ("uncached", "cached"):
+        s, g = small[f"{mode} peak"], large[f"{mode} peak"]
+        within = "ok" if ratio(g, s) <= RSS_GOAL else "NO"
+        print(f"  {mode:<9} {s:6.0f} {g:6.0f}   ratio {ratio(g, s):.2f} {within}")
+    if baseline:
+        print()
+        print(
+            f"Uncached project page, real archive, {UNCACHED_CONNECTIONS} connections, "
+            f"baseline {options['baseline']} and this tree in turn:"
+        )
+        old = [r["rate"] for r in baseline["baseline"]]
+        new = [r["rate"] for r in baseline["this tree"]]
+        print(f"  baseline   req/s: {', '.join(f'{r:.0f}' for r in old)}")
+        print(f"  this tree  req/s: {', '.join(f'{r:.0f}' for r in new)}")
+        errors = sum(r["errors"] for runs in baseline.values() for r in runs)
+        print(
+            f"  the better runs: this tree / baseline {ratio(max(new), max(old)):.2f} "
+            f"(goal 0.7); errors {errors}"
+        )
     sys.stdout.flush()
-
-
-def _ratio(result, ceiling):
-    return result["rate"] / ceiling["rate"] if ceiling["rate"] else 0.0
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 5)))
-    parser.add_argument("--connections", default="16,64")
-    parser.add_argument("--sizes", default="500,5", help="projects per run; 5: the source alone")
+    env_int = lambda name, default: int(os.environ.get(name) or default)  # noqa: E731
+    parser.add_argument("--duration", type=int, default=env_int("BENCH_DURATION", 5))
+    parser.add_argument("--projects", type=int, default=env_int("BENCH_PROJECTS", 10_000))
+    parser.add_argument("--baseline", default=os.environ.get("BENCH_BASELINE") or DEFAULT_BASELINE)
+    parser.add_argument("--after-generate", default=os.environ.get("BENCH_AFTER_GENERATE", ""))
+    parser.add_argument("--slow", type=float, default=1.0, help="seconds; slower: no wrk")
+    parser.add_argument("--timeout", type=int, default=30, help="gunicorn's worker timeout")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
 
     if shutil.which("wrk") is None:
         raise SystemExit("bench: wrk is missing (Debian: apt-get install wrk)")
-    connections = [int(c) for c in args.connections.split(",")]
+    started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="clusterspace-bench-"))
-    base_env = {
+    env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "clusterspace.settings",
         "DJANGO_DEBUG": "0",
@@ -603,34 +748,66 @@ def main(argv=None):
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_MEDIA_ROOT": str(workdir / "media"),
+        "DJANGO_STATIC_ROOT": str(workdir / "static"),
         "WEB_CONCURRENCY": "2",
+        "GUNICORN_TIMEOUT": str(args.timeout),
         "GUNICORN_LOG_LEVEL": "warning",
     }
-    base_env.pop("DJANGO_PAGE_CACHE", None)
-    media = BASE_DIR / "media"
-    if media.is_dir():
-        shutil.copytree(media, workdir / "media")
-    print(f"bench: working in {workdir}", flush=True)
+    # Each worker's own page cache in local memory, whatever the developer's setting.
+    for name in ("DJANGO_PAGE_CACHE", "CACHE_URL", "DATABASE_URL", "PYTHONPATH"):
+        env.pop(name, None)
+    options = {
+        "workdir": workdir,
+        "duration": args.duration,
+        "slow": args.slow,
+        "timeout": args.timeout + 5,
+        "baseline": args.baseline,
+    }
+    say(f"working in {workdir}")
     try:
-        for size in (int(s) for s in args.sizes.split(",")):
-            generated = size > 5
-            options = {
-                "projects": size if generated else 0,
-                "people": 2000 if generated else 0,
-                "reports": 1000 if generated else 0,
-                "connections": connections,
-                "duration": args.duration,
-            }
-            measure_size(f"size-{size}", workdir, base_env, options)
+        small_db = workdir / "size-5.sqlite3"
+        small_env = {**env, "DATABASE_URL": f"sqlite:///{small_db}"}
+        say("the real archive: migrate, load_archive, collectstatic …")
+        manage(small_env, "migrate", "--noinput", "--verbosity", "0")
+        manage(small_env, "load_archive")
+        manage(small_env, "collectstatic", "--noinput", "--verbosity", "0")
+        environments = [("5", small_env)]
+        if args.projects > 5:
+            large_db = workdir / f"size-{args.projects}.sqlite3"
+            large_env = {**env, "DATABASE_URL": f"sqlite:///{large_db}"}
+            copy_database(small_db, large_db)
+            say(f"growing a copy to {args.projects:,} projects …")
+            run([PYTHON, __file__, "generate", str(args.projects)], large_env, echo=True)
+            if args.after_generate:
+                manage(large_env, *shlex.split(args.after_generate), echo=True)
+            environments.append((f"{args.projects:,}", large_env))
+        sizes = []
+        for name, size_env in environments:
+            info = json.loads(run([PYTHON, __file__, "describe"], size_env).splitlines()[-1])
+            sizes.append({"name": name, "env": size_env, "counts": info["counts"]})
+            sizes[-1].update(uncached={}, cached={}, pages=info["pages"])
+            counts = ", ".join(f"{n:,} {label}" for label, n in info["counts"].items())
+            say(f"size {name}: {counts}")
+        # The pages of the real archive, which every size keeps.
+        pages = [tuple(page) for page in sizes[0]["pages"]]
+        measure_sizes(sizes, pages, options)
+        baseline = None
+        if args.baseline.lower() != "none":
+            project_path = dict(pages)["project page"]
+            baseline = compare_with_baseline(args.baseline, project_path, small_env, options)
+        print_report(sizes, pages, baseline, options)
+        say(f"done in {(time.monotonic() - started) / 60:.1f} minutes")
     finally:
-        if not args.keep:
+        if args.keep:
+            say(f"kept {workdir}")
+        else:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "generate":
-        generate(*(int(n) for n in sys.argv[2:5]))
+        generate(int(sys.argv[2]))
     elif len(sys.argv) > 1 and sys.argv[1] == "describe":
-        describe(sys.argv[2])
+        describe()
     else:
         main()
