@@ -59,7 +59,8 @@ class Archive:
         ),
         "foerderungen": (
             "project", "organisation", "kind", "name_as_listed_de", "name_as_listed_en",
-            "short_name_as_listed_de", "short_name_as_listed_en", "eu_programme",
+            "short_name_as_listed_de", "short_name_as_listed_en", "grant_number",
+            "eu_programme",
         ),
         "rollen": (
             "project", "kind_de", "kind_en", "person", "name_as_listed", "is_former",
@@ -67,7 +68,7 @@ class Archive:
         ),
         "personen": (
             "slug", "title_before", "given_name", "family_name", "title_after",
-            "affiliation_de", "affiliation_en", "group", "url_de", "url_en",
+            "affiliation_de", "affiliation_en", "orcid", "group", "url_de", "url_en",
         ),
         "organisationen": (
             "slug", "name_de", "name_en", "short_name_de", "short_name_en", "website",
@@ -120,6 +121,7 @@ class Archive:
                 "kind": funding.kind,
                 **_translated(funding, "name_as_listed", required=True),
                 **_translated(funding, "short_name_as_listed"),
+                "grant_number": funding.grant_number or None,
                 "eu_programme": funding.eu_programme or None,
             }
             for funding in project.fundings.all()
@@ -168,6 +170,7 @@ class Archive:
             "family_name": person.family_name,
             "title_after": person.title_after or None,
             **_translated(person, "affiliation"),
+            "orcid": person.orcid_url or None,
             "group": person.group,
             "url_de": urls["de"],
             "url_en": urls["en"],

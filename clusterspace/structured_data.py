@@ -102,6 +102,25 @@ def person(request, someone):
         data["honorificSuffix"] = someone.title_after
     if someone.affiliation:
         data["affiliation"] = {"@type": "Organization", "name": someone.affiliation}
+    if someone.orcid:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "ORCID",
+            "value": someone.orcid,
+            "url": someone.orcid_url,
+        }
+        data["sameAs"] = [someone.orcid_url]
+    return data
+
+
+def grant(funding, data):
+    """``data`` (a MonetaryGrant) with the funding's grant number, where known."""
+    if funding.grant_number:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "Förderkennzeichen",
+            "value": funding.grant_number,
+        }
     return data
 
 
@@ -142,15 +161,18 @@ def project(request, item):
             for funding in fundings
         ]
         data["funding"] = [
-            {
-                "@type": "MonetaryGrant",
-                "name": f"{funding.get_kind_display()}: {funding.display_name}",
-                "funder": {
-                    "@id": _absolute(request, funding.organisation.get_absolute_url())
-                    + "#organisation"
+            grant(
+                funding,
+                {
+                    "@type": "MonetaryGrant",
+                    "name": f"{funding.get_kind_display()}: {funding.display_name}",
+                    "funder": {
+                        "@id": _absolute(request, funding.organisation.get_absolute_url())
+                        + "#organisation"
+                    },
+                    "fundedItem": {"@id": url + "#project"},
                 },
-                "fundedItem": {"@id": url + "#project"},
-            }
+            )
             for funding in fundings
         ]
     members = []
@@ -196,16 +218,19 @@ def organisation_page(request, org, fundings):
     """An organisation's page: the organisation and its grants to the projects it funds."""
     org_data = organisation(request, org)
     grants = [
-        {
-            "@type": "MonetaryGrant",
-            "name": f"{funding.get_kind_display()}: {funding.display_name}",
-            "funder": {"@id": org_data["@id"]},
-            "fundedItem": {
-                "@type": "ResearchProject",
-                "name": funding.project.title,
-                "url": _absolute(request, funding.project.get_absolute_url()),
+        grant(
+            funding,
+            {
+                "@type": "MonetaryGrant",
+                "name": f"{funding.get_kind_display()}: {funding.display_name}",
+                "funder": {"@id": org_data["@id"]},
+                "fundedItem": {
+                    "@type": "ResearchProject",
+                    "name": funding.project.title,
+                    "url": _absolute(request, funding.project.get_absolute_url()),
+                },
             },
-        }
+        )
         for funding in fundings
     ]
     return {"@context": SCHEMA, "@graph": [org_data, *grants]}

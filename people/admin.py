@@ -62,6 +62,7 @@ class PersonAdmin(VersionedTranslationAdmin):
         "family_name",
         "title_after",
         "slug",
+        "orcid",
         "affiliation",
         "group",
         "photo",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.files import put_back
+from core.identifiers import validate_orcid
 from core.images import (
     ImageSlot,
     RenditionSpec,
@@ -58,6 +59,13 @@ class Person(models.Model):
     )
     slug = models.SlugField(_("Kurzadresse (Slug)"), max_length=120, unique=True)
     affiliation = models.CharField(_("Zugehörigkeit"), max_length=200, blank=True)
+    orcid = models.CharField(
+        _("ORCID iD"),
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text=_("Nur die Kennung, etwa 0000-0002-1825-0097; die Website verlinkt sie."),
+    )
     group = models.CharField(
         _("Gruppe"),
         max_length=20,
@@ -112,6 +120,11 @@ class Person(models.Model):
     @property
     def full_name(self):
         return join_name(self.title_before, self.given_name, self.family_name, self.title_after)
+
+    @property
+    def orcid_url(self):
+        """The ORCID iD as ORCID asks it to be shown: its https address."""
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
 
     @property
     def plain_name(self):

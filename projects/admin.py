@@ -35,6 +35,7 @@ class FundingInline(TranslationTabularInline):
         "organisation",
         "name_as_listed",
         "short_name_as_listed",
+        "grant_number",
         "eu_programme",
         "position",
     )

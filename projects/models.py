@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.files import put_back
+from core.identifiers import validate_grant_number
 from core.images import (
     ImageSlot,
     RenditionSpec,
@@ -416,6 +417,13 @@ class Funding(models.Model):
         help_text=_("Der Name der Organisation zur Zeit der Förderung."),
     )
     short_name_as_listed = models.CharField(_("Kurzname wie genannt"), max_length=50, blank=True)
+    grant_number = models.CharField(
+        _("Förderkennzeichen"),
+        max_length=60,
+        blank=True,
+        validators=[validate_grant_number],
+        help_text=_("Wie im Zuwendungsbescheid, etwa 03IHS024A; leer, solange unbekannt."),
+    )
     eu_programme = models.CharField(
         _("EU-Förderperiode"),
         max_length=20,

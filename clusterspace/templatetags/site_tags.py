@@ -227,6 +227,12 @@ def role_holders(roles):
 
 
 @register.filter
+def with_grant_number(fundings):
+    """``{{ project.fundings.all|with_grant_number }}``: the fundings whose number is known."""
+    return [funding for funding in fundings if funding.grant_number]
+
+
+@register.filter
 def by_kind(fundings):
     """Fundings in runs of the same kind, as ``{% regroup %}`` makes them:
     ``(label, fundings)`` pairs, "Förderer" before "Auftraggeber" in Funding's order."""
