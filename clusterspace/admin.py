@@ -6,7 +6,10 @@ the apps that build on it.
 """
 
 import reversion
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin import HTTPS_URL_FIELDS, VersionedTranslationAdmin
 from people.admin import RoleInline
@@ -14,7 +17,8 @@ from projects.admin import PROJECT_FOLLOW, ProjectAdmin
 from projects.models import Project
 from reports.admin import InterviewInline, ReportInline
 
-from .models import OpenDataLicence, Page
+from .links import replace_address
+from .models import LinkCheck, OpenDataLicence, Page
 
 # Before the admin below is created (VersionAdmin would register the model itself, with
 # the inlines' relations only). Restoring a version restores the project's fundings and
@@ -65,3 +69,74 @@ class PageAdmin(VersionedTranslationAdmin):
         if obj is not None:
             return (*self.readonly_fields, "slug")
         return self.readonly_fields
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """The states ``manage.py check_links`` found; broken and moved addresses first to fix."""
+
+    list_display = ("url", "state", "status", "new_url", "checked_at", "last_ok")
+    list_filter = ("state",)
+    search_fields = ("url", "new_url", "error")
+    date_hierarchy = "checked_at"
+    readonly_fields = (
+        "url",
+        "state",
+        "status",
+        "redirects",
+        "new_url",
+        "error",
+        "checked_at",
+        "last_ok",
+    )
+    actions = ("take_new_address",)
+
+    def has_add_permission(self, request):
+        return False  # rows come from manage.py check_links
+
+    @admin.action(
+        description=gettext_lazy("Neue Adresse übernehmen (dauerhaft umgezogene Links)"),
+        permissions=("change",),
+    )
+    def take_new_address(self, request, queryset):
+        moved = list(queryset.moved())
+        skipped = queryset.count() - len(moved)
+        for check in moved:
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(
+                    _("Link „%(old)s“ durch „%(new)s“ ersetzt (Linkprüfung).")
+                    % {"old": check.url, "new": check.new_url}
+                )
+                entries = replace_address(check.url, check.new_url)
+                # The new address answered when it was checked: it is the working one now.
+                LinkCheck.objects.filter(url=check.new_url).exclude(pk=check.pk).delete()
+                check.url = check.new_url
+                check.new_url = ""
+                check.state = LinkCheck.State.WORKING
+                check.redirects = []
+                check.error = ""
+                check.save()
+            self.message_user(
+                request,
+                ngettext(
+                    "„%(new)s“ steht jetzt in %(count)d Eintrag.",
+                    "„%(new)s“ steht jetzt in %(count)d Einträgen.",
+                    entries,
+                )
+                % {"new": check.url, "count": entries},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d ausgewählte Adresse ist nicht dauerhaft umgezogen und blieb, "
+                    "wie sie ist.",
+                    "%(count)d ausgewählte Adressen sind nicht dauerhaft umgezogen und "
+                    "blieben, wie sie sind.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )

@@ -18,3 +18,13 @@ class ClusterspaceConfig(AppConfig):
 
         # Runs after auth has created the permissions of every app's models.
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="editor_group")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from clusterspace.links import forget_problem_links
+
+        # A state an editor changes or deletes shows on the next page rendered.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_problem_links, sender="clusterspace.LinkCheck", dispatch_uid="link_states"
+            )

@@ -9,7 +9,7 @@ bookkeeping. The group is created by a migration and kept in step after every
 from django.conf import settings
 
 EDITOR_GROUP = "Redaktion"
-SITE_CONTENT_MODELS = ("page", "opendatalicence")
+SITE_CONTENT_MODELS = ("page", "opendatalicence", "linkcheck")
 
 
 def editor_permissions(permission_model):
