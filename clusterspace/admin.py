@@ -8,6 +8,8 @@ the apps that build on it.
 import reversion
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -83,13 +85,19 @@ class LinkCheckAdmin(admin.ModelAdmin):
         "url",
         "state",
         "status",
-        "redirects",
+        "redirect_chain",
         "new_url",
         "error",
         "checked_at",
         "last_ok",
     )
+    fields = readonly_fields
     actions = ("take_new_address",)
+
+    @admin.display(description=gettext_lazy("Weiterleitungen"))
+    def redirect_chain(self, check):
+        hops = [f"{hop['status']} → {hop['url']}" for hop in check.redirects]
+        return format_html_join(mark_safe("<br>"), "{}", ((hop,) for hop in hops)) or "–"
 
     def has_add_permission(self, request):
         return False  # rows come from manage.py check_links

@@ -33,8 +33,6 @@ URL_RE = re.compile(r"https?://[^\s<>\"'„“”]+[^\s<>\"'„“”.,;:!?)\]]"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 PERMANENT_STATUSES = {301, 308}
 MAX_REDIRECTS = 10
-# Enough to tell an answer from a hung connection; the body is never read further.
-BODY_LIMIT = 1024
 USER_AGENT = "clusterspace-linkcheck/1.0 (+Projektarchiv Organisationstheorie, HSU Hamburg)"
 CACHE_KEY = "clusterspace:link-problems"
 
@@ -124,7 +122,9 @@ class HostLimits:
 
 
 def _request(url, method, timeout, context):
-    """(status, Location header) of one request; at most BODY_LIMIT bytes are read."""
+    """(status, Location header) of one request. The body is never read: the status
+    line and headers say all a check needs, and closing the connection ends an endless
+    or trickling body."""
     parts = urlsplit(url)
     connection_class = (
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
@@ -140,8 +140,6 @@ def _request(url, method, timeout, context):
     try:
         connection.request(method, path, headers=headers)
         response = connection.getresponse()
-        if method == "GET":
-            response.read(BODY_LIMIT)
         return response.status, response.getheader("Location")
     finally:
         connection.close()
@@ -227,13 +225,10 @@ def check_address(url, timeout=10.0, limits=None, context=None):
         if new_url:
             return Result(url, LinkCheck.State.MOVED, status, redirects, new_url=new_url)
         return Result(url, LinkCheck.State.WORKING, status, redirects)
-    return Result(
-        url,
-        LinkCheck.State.BROKEN,
-        status,
-        redirects,
-        error=_("Antwort mit Status %(status)d.") % {"status": status},
-    )
+    error = _("Antwort mit Status %(status)d.") % {"status": status}
+    if status == 429:  # too many requests: the server is there, just not now
+        return Result(url, LinkCheck.State.UNREACHABLE, status, redirects, error=error)
+    return Result(url, LinkCheck.State.BROKEN, status, redirects, error=error)
 
 
 def _short(prefix, error):

@@ -92,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/slow":
             time.sleep(TIMEOUT * 3)
             return self._answer(200)
-        for status in (404, 410, 500):
+        for status in (404, 410, 429, 500):
             if path == f"/{status}":
                 return self._answer(status)
         return self._answer(404)
@@ -190,6 +190,11 @@ def test_error_statuses_are_broken(base, status):
     result = check(f"{base}/{status}")
     assert (result.state, result.status) == (State.BROKEN, status)
     assert str(status) in result.error
+
+
+def test_too_many_requests_is_unreachable_for_now_not_broken(base):
+    result = check(f"{base}/429")
+    assert (result.state, result.status) == (State.UNREACHABLE, 429)
 
 
 def test_a_slow_answer_runs_into_the_timeout(base):
@@ -387,6 +392,15 @@ def test_the_admin_lists_and_filters_states(admin_client, db):
     page = admin_client.get(changelist, {"state__exact": "broken"}).content.decode()
     assert "https://kaputt.example/" in page
     assert "https://gut.example/" not in page
+    moved = LinkCheck.objects.create(
+        url="https://alt.example/",
+        state=State.MOVED,
+        new_url="https://neu.example/",
+        redirects=[{"status": 301, "url": "https://neu.example/"}],
+        checked_at=timezone.now(),
+    )
+    page = admin_client.get(reverse("admin:clusterspace_linkcheck_change", args=[moved.pk]))
+    assert "301 → https://neu.example/" in page.content.decode()
 
 
 def test_the_admin_index_counts_broken_and_moved_addresses(admin_client, db):
