@@ -154,10 +154,22 @@ def _fetch(url, timeout, limits, context):
     return status, location
 
 
+def _invalid(url):
+    """Why ``url`` cannot be requested ("" when it can): no server, a bad port, spaces."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        return _("Keine gültige Adresse: %(error)s") % {"error": error}
+    if not parts.hostname or any(char.isspace() for char in url):
+        return _("Keine gültige Adresse: ohne Server oder mit Leerzeichen.")
+    return ""
+
+
 def check_address(url, timeout=10.0, limits=None, context=None):
     """Check ``url``: follow redirects by hand (each recorded) and classify the answer."""
     limits = limits or HostLimits(2)
-    scheme = urlsplit(url).scheme.lower()
+    scheme = url.partition(":")[0].lower() if ":" in url else ""
     if scheme not in ("http", "https"):
         return Result(
             url,
@@ -165,6 +177,8 @@ def check_address(url, timeout=10.0, limits=None, context=None):
             error=_("Nicht prüfbar: das Schema „%(scheme)s“ ist kein http oder https.")
             % {"scheme": scheme or "–"},
         )
+    if invalid := _invalid(url):
+        return Result(url, LinkCheck.State.BROKEN, error=invalid)
     seen = {url}
     redirects = []
     current = url
@@ -202,6 +216,8 @@ def check_address(url, timeout=10.0, limits=None, context=None):
                     redirects,
                     error=_("Weiterleitung auf eine Adresse, die nicht http oder https ist."),
                 )
+            if invalid := _invalid(target):
+                return Result(url, LinkCheck.State.BROKEN, status, redirects, error=invalid)
             seen.add(target)
             current = target
     except ssl.SSLError as error:

@@ -41,6 +41,7 @@ REDIRECTS = {
     "/loop-b": (307, "/loop-a"),
     "/moved-to-missing": (301, "/missing"),
     "/no-location": (302, None),
+    "/to-nowhere": (302, "http://:0/"),
 }
 
 
@@ -251,6 +252,22 @@ def test_other_schemes_are_not_fetched(url):
     result = check(url)
     assert result.state == State.UNCHECKABLE
     assert "Schema" in result.error
+
+
+MALFORMED = ["http://", "http://127.0.0.1:99999/", "https://[::1", "http://a b/"]
+
+
+@pytest.mark.parametrize("url", MALFORMED)
+def test_malformed_addresses_are_broken_with_a_reason(url):
+    result = check(url)
+    assert result.state == State.BROKEN
+    assert "Keine gültige Adresse" in result.error
+
+
+def test_a_redirect_to_a_malformed_address_is_broken(base):
+    result = check(f"{base}/to-nowhere")
+    assert result.state == State.BROKEN
+    assert result.redirects == [{"status": 302, "url": "http://:0/"}]
 
 
 def test_requests_to_one_host_are_limited(base, server):
