@@ -320,6 +320,23 @@ def test_the_command_stores_states_and_keeps_the_last_working_time(base, db):
     assert set(cache.get(CACHE_KEY)) == {f"{base}/404"}
 
 
+def test_the_command_checks_the_sites_own_addresses(base, archive):
+    # The archive's two external addresses, pointed at the local server.
+    ProjectLink.objects.filter(url="http://www.alfaclu.de").update(url=f"{base}/410")
+    Interview.objects.exclude(url="").update(url=f"{base}/moved")
+    LinkCheck.objects.create(
+        url="https://nicht-mehr-verlinkt.example/", state=State.BROKEN, checked_at=timezone.now()
+    )
+    out = io.StringIO()
+    call_command("check_links", timeout=TIMEOUT, stdout=out)
+    assert dict(LinkCheck.objects.values_list("url", "state")) == {
+        f"{base}/410": State.BROKEN,
+        f"{base}/moved": State.MOVED,
+    }
+    assert f"{base}/410: defekt – Antwort mit Status 410." in out.getvalue()
+    assert "2 Adressen geprüft, 2 mit Befund." in out.getvalue()
+
+
 def test_the_site_addresses_are_collected_from_published_entries(archive):
     found = collect_addresses()
     assert "http://www.alfaclu.de" in found
