@@ -8,6 +8,7 @@ unreachable ones from one cached mapping (``problem_links``), never one query pe
 """
 
 import http.client
+import logging
 import re
 import socket
 import ssl
@@ -35,6 +36,11 @@ PERMANENT_STATUSES = {301, 308}
 MAX_REDIRECTS = 10
 USER_AGENT = "clusterspace-linkcheck/1.0 (+Projektarchiv Organisationstheorie, HSU Hamburg)"
 CACHE_KEY = "clusterspace:link-problems"
+# With a per-process cache, check_links (another process) cannot refresh the workers'
+# copies: each reads the states again after this long (seconds).
+CACHE_TIMEOUT = 3600
+
+logger = logging.getLogger(__name__)
 
 
 # -- Which addresses the site shows -----------------------------------------------------
@@ -271,20 +277,30 @@ def refresh_problem_links():
             "url", "state", "checked_at", "last_ok"
         )
     }
-    cache.set(CACHE_KEY, problems, getattr(settings, "LINK_STATES_CACHE_TIMEOUT", 3600))
+    try:
+        cache.set(CACHE_KEY, problems, CACHE_TIMEOUT)
+    except Exception:  # a shared cache that is down: the next page reads them again
+        logger.warning("link states: storing them in the cache failed", exc_info=True)
     return problems
 
 
 def forget_problem_links(**kwargs):
     """An editor changed a state: the next page reads them again."""
-    cache.delete(CACHE_KEY)
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:  # down: the entry expires after CACHE_TIMEOUT
+        logger.warning("link states: clearing the cache failed", exc_info=True)
 
 
 def problem_links():
-    """{address: (state, last check, last working time or None)} of the broken and unreachable
-    addresses: from the cache; read from the database only when the cache has none (once
-    per cache timeout and process with the default per-process cache)."""
-    problems = cache.get(CACHE_KEY)
+    """{address: (state, last check, last working time or None)} of the broken and
+    unreachable addresses: from the cache; read from the database only when the cache
+    has none (once per CACHE_TIMEOUT and process with the default per-process cache)."""
+    try:
+        problems = cache.get(CACHE_KEY)
+    except Exception:  # a shared cache that is down: the page is rendered all the same
+        logger.warning("link states: reading the cache failed", exc_info=True)
+        problems = None
     if problems is None:
         problems = refresh_problem_links()
     return problems

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -399,6 +400,20 @@ def test_a_working_or_moved_link_is_not_marked(client, linked_project):
     assert 'href="http://www.alfaclu.de"' in page
     assert "nicht mehr erreichbar" not in page
     assert "web.archive.org" not in page
+
+
+def test_a_cache_that_is_down_still_marks_the_link(client, linked_project):
+    mark("http://www.alfaclu.de", State.BROKEN, timezone.now())
+    down = mock.Mock(
+        **{
+            name: mock.Mock(side_effect=ConnectionError("down"))
+            for name in ("get", "set", "delete")
+        }
+    )
+    with mock.patch("clusterspace.links.cache", down):
+        response = client.get(linked_project.get_absolute_url())
+    assert response.status_code == 200
+    assert "Link nicht mehr erreichbar" in response.content.decode()
 
 
 def test_marking_links_adds_no_query_to_the_project_page(client, linked_project):
