@@ -117,14 +117,26 @@ class LinkCheckAdmin(admin.ModelAdmin):
                     % {"old": check.url, "new": check.new_url}
                 )
                 entries = replace_address(check.url, check.new_url)
-                # The new address answered when it was checked: it is the working one now.
-                LinkCheck.objects.filter(url=check.new_url).exclude(pk=check.pk).delete()
-                check.url = check.new_url
-                check.new_url = ""
-                check.state = LinkCheck.State.WORKING
-                check.redirects = []
-                check.error = ""
-                check.save()
+                if entries:
+                    # The new address answered when it was checked: it is the working one.
+                    LinkCheck.objects.filter(url=check.new_url).exclude(pk=check.pk).delete()
+                    check.url, check.new_url = check.new_url, ""
+                    check.state = LinkCheck.State.WORKING
+                    check.redirects = []
+                    check.error = ""
+                    check.save()
+            if not entries:
+                # Shown only as an identifier (ROR, Crossref, ORCID), or edited meanwhile.
+                self.message_user(
+                    request,
+                    _(
+                        "„%(old)s“ steht in keinem Link, Interview, Website-Feld oder Text; "
+                        "bitte von Hand ändern, etwa als Kennung."
+                    )
+                    % {"old": check.url},
+                    messages.WARNING,
+                )
+                continue
             self.message_user(
                 request,
                 ngettext(

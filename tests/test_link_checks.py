@@ -507,3 +507,21 @@ def test_the_admin_action_takes_the_new_address_everywhere(admin_client, archive
     assert (check.url, check.state, check.new_url) == (new, State.WORKING, "")
     broken.refresh_from_db()
     assert broken.url == "https://x.example/"
+
+
+def test_an_address_shown_only_as_an_identifier_is_left_to_the_editor(admin_client, archive):
+    check = LinkCheck.objects.create(
+        url="https://ror.org/04pz7b180",
+        state=State.MOVED,
+        new_url="https://ror.org/04pz7b180/neu",
+        checked_at=timezone.now(),
+    )
+    response = admin_client.post(
+        reverse("admin:clusterspace_linkcheck_changelist"),
+        {"action": "take_new_address", "_selected_action": [check.pk]},
+        follow=True,
+    )
+    assert "bitte von Hand ändern" in response.content.decode()
+    check.refresh_from_db()
+    assert (check.url, check.state) == ("https://ror.org/04pz7b180", State.MOVED)
+    assert Organisation.objects.filter(ror_id="https://ror.org/04pz7b180").exists()
