@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from core.admin import HTTPS_URL_FIELDS, VersionedTranslationAdmin
 from people.admin import RoleInline
 from projects.admin import PROJECT_FOLLOW, ProjectAdmin
-from projects.models import Project
+from projects.models import Project, ProjectLink
 from reports.admin import InterviewInline, ReportInline
+from reports.models import Interview
 
 from .links import replace_address
 from .models import LinkCheck, OpenDataLicence, Page
@@ -116,7 +117,12 @@ class LinkCheckAdmin(admin.ModelAdmin):
                     _("Link „%(old)s“ durch „%(new)s“ ersetzt (Linkprüfung).")
                     % {"old": check.url, "new": check.new_url}
                 )
-                entries = replace_address(check.url, check.new_url)
+                changed = replace_address(check.url, check.new_url)
+                # A link or interview is part of its project's history (inline rows).
+                for entry in changed:
+                    if isinstance(entry, ProjectLink | Interview):
+                        reversion.add_to_revision(entry.project)
+                entries = len(changed)
                 if entries:
                     # The new address answered when it was checked: it is the working one.
                     LinkCheck.objects.filter(url=check.new_url).exclude(pk=check.pk).delete()

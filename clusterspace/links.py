@@ -318,8 +318,8 @@ def _replace_in_text(text, old, new):
 def replace_address(old, new):
     """Put ``new`` wherever the site shows ``old``: links, interviews, websites and the
     addresses inside texts. Each entry is saved through the ORM (its own save, so the
-    page cache and the version history notice). Returns the number of entries changed."""
-    changed = 0
+    page cache and the version history notice). Returns the entries changed."""
+    changed = []
     for model, url_field, texts in (
         (ProjectLink, "url", []),
         (Interview, "url", _text_fields(("teaser",))),
@@ -338,5 +338,5 @@ def replace_address(old, new):
                     setattr(entry, name, _replace_in_text(getattr(entry, name), old, new))
             if [getattr(entry, name) for name in (url_field, *texts) if name] != before:
                 entry.save()
-                changed += 1
+                changed.append(entry)
     return changed

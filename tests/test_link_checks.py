@@ -488,6 +488,7 @@ def test_the_admin_action_takes_the_new_address_everywhere(admin_client, archive
         url="https://x.example/", state=State.BROKEN, checked_at=timezone.now()
     )
     versions = Version.objects.get_for_object(project).count()
+    interview_versions = Version.objects.get_for_object(interview.project).count()
     response = admin_client.post(
         reverse("admin:clusterspace_linkcheck_changelist"),
         {"action": "take_new_address", "_selected_action": [check.pk, broken.pk]},
@@ -503,6 +504,11 @@ def test_the_admin_action_takes_the_new_address_everywhere(admin_client, archive
     assert interview.url == new
     assert project.description_de == f"Mehr unter {new}. Und {old}/unterseite bleibt."
     assert Version.objects.get_for_object(project).count() == versions + 1
+    latest = Version.objects.get_for_object(project).first()
+    assert latest.revision.user.username == "admin"
+    # Only the interview changed in its project: the project's history shows it all the same.
+    assert interview.project != project
+    assert Version.objects.get_for_object(interview.project).count() == interview_versions + 1
     check.refresh_from_db()
     assert (check.url, check.state, check.new_url) == (new, State.WORKING, "")
     broken.refresh_from_db()
