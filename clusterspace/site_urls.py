@@ -8,6 +8,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from projects.pagination import paged
+
 from . import site_views
 from .feeds import ArchiveFeed
 from .sitemaps import SITEMAPS
@@ -16,6 +18,7 @@ app_name = "site"
 
 urlpatterns = [
     path(_("suche/"), site_views.search_view, name="search"),
+    *paged(_("zeitleiste/<int:decade>/"), site_views.DecadeView.as_view(), "timeline"),
     path("feed/", ArchiveFeed(), name="feed"),
     path(_("offene-daten/"), site_views.open_data, name="open_data"),
     path(_("offene-daten/projektarchiv.json"), site_views.export_json, name="export_json"),

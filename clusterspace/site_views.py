@@ -1,4 +1,4 @@
-"""Site-wide pages for finding things: search, open data, robots.txt.
+"""Site-wide pages for finding things: search, the timeline by decade, open data, robots.txt.
 
 The feed and the sitemap are in ``feeds.py`` and ``sitemaps.py``; the URLs of all of
 them in ``site_urls.py``.
@@ -10,8 +10,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
 
-from . import exports
+from projects.pagination import PagedMixin, page_or_404
+
+from . import exports, timeline
 from .models import OpenDataLicence
 from .search import MAX_QUERY_LENGTH, Query, search
 
@@ -42,6 +45,36 @@ def search_view(request):
             "max_length": MAX_QUERY_LENGTH,
         },
     )
+
+
+class DecadeView(PagedMixin, TemplateView):
+    """The timeline of one decade: the published projects that ran in it, in pages.
+
+    Only decades in which projects ran exist (``timeline.decades``); any other number
+    in the address is a 404.
+    """
+
+    template_name = "clusterspace/timeline_decade.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        decade = self.kwargs["decade"]
+        decades = timeline.decades()
+        if decade not in decades:
+            raise Http404("Zu diesem Jahrzehnt gibt es keine Zeitleiste.")
+        page = page_or_404(
+            timeline.in_decade(decade), timeline.DECADE_PAGE_SIZE, self.kwargs.get("page", 1)
+        )
+        position = decades.index(decade)
+        # The URL's own arguments (decade, page) are in kwargs already.
+        return super().get_context_data(
+            last_year=decade + 9,
+            page_obj=page,
+            earlier=decades[position - 1] if position else None,
+            later=decades[position + 1] if position + 1 < len(decades) else None,
+            **timeline.timeline(page.object_list, years=(decade, decade + 9)),
+            **kwargs,
+        )
 
 
 @require_safe

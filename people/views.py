@@ -1,18 +1,30 @@
+from django.db.models import Case, Value, When
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
+from projects.pagination import PagedMixin
+
 from .models import Person
-from .page_queries import person_for_page, public_people_for_listing
+from .page_queries import person_for_page
 
 
-class PersonListView(ListView):
+class PersonListView(PagedMixin, ListView):
+    """Everyone named on a published project, by group (team, former, partners), by name."""
+
     template_name = "people/person_list.html"
     context_object_name = "people"
+    # 100 one-line entries: the index stays one page for a chair's archive and becomes
+    # pages of a readable length for a faculty's.
+    paginate_by = 100
 
     def get_queryset(self):
-        # Prepared queries (people.page_queries): the same rows as
-        # ``public().for_listing()``, without compiling the SQL on every request.
-        return public_people_for_listing()
+        # The groups in the order of Person.Group, each by name: a page's people come
+        # in runs of a group, which the page shows under the group's heading.
+        group_order = Case(
+            *(When(group=value, then=Value(n)) for n, value in enumerate(Person.Group.values)),
+            default=Value(len(Person.Group.values)),
+        )
+        return Person.objects.public().for_listing().order_by(group_order, *Person._meta.ordering)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -387,6 +387,12 @@ class FundingQuerySet(models.QuerySet):
         """A project's fundings with their organisations (the project page links them)."""
         return self.in_project_order().select_related("organisation")
 
+    def for_organisation_page(self):
+        """Fundings with their projects, the newest project first (an organisation's page)."""
+        return self.select_related("project", "organisation").order_by(
+            "-project__start_year", "-project__start_month", "pk"
+        )
+
 
 class Funding(models.Model):
     """An organisation's funding of, or commission for, a project, under its name of the time."""

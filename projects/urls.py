@@ -2,17 +2,16 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .pagination import paged
 
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="index"),
+    *paged("", views.ProjectListView.as_view(), "index"),
     path(_("projekte/"), views.ProjectFilterView.as_view(), name="list"),
     path(_("projekte/<slug:slug>/"), views.ProjectDetailView.as_view(), name="detail"),
-    path(_("organisationen/"), views.OrganisationListView.as_view(), name="organisations"),
-    path(
-        _("organisationen/<slug:slug>/"),
-        views.OrganisationDetailView.as_view(),
-        name="organisation",
+    *paged(_("organisationen/"), views.OrganisationListView.as_view(), "organisations"),
+    *paged(
+        _("organisationen/<slug:slug>/"), views.OrganisationDetailView.as_view(), "organisation"
     ),
 ]

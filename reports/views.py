@@ -10,8 +10,9 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from projects.pagination import PagedMixin
+
 from .models import AnnualReport
-from .page_queries import published_reports_for_listing
 
 # Published reports may be cached for an hour by browsers and proxies; after that (or
 # at once, for a replaced file) they revalidate cheaply with ETag / Last-Modified.
@@ -19,16 +20,17 @@ PUBLIC_MAX_AGE = 60 * 60
 CHUNK_SIZE = 64 * 1024
 
 
-class ReportListView(ListView):
+class ReportListView(PagedMixin, ListView):
+    """The annual reports, the newest year first; a page groups its reports by series."""
+
     template_name = "reports/report_list.html"
     context_object_name = "reports"
+    # 25 reports, each a cover and a few lines: several years of several series.
+    paginate_by = 25
 
     def get_queryset(self):
-        if self.request.user.is_staff:  # editors also see unpublished reports
-            return AnnualReport.objects.for_listing()
-        # Prepared queries (reports.page_queries): the same rows as
-        # ``published().for_listing()``, without compiling the SQL on every request.
-        return published_reports_for_listing()
+        # Editors also see unpublished reports.
+        return AnnualReport.objects.visible_to(self.request.user).for_listing()
 
 
 class ReportDetailView(DetailView):
