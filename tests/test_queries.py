@@ -2,8 +2,9 @@
 
 Each page type is rendered with the archive of 5 and of 500 generated projects (each
 with a funder, three people in roles, a report and an interview): the same count at
-both sizes. The lists show one page at both sizes (projects.pagination). The content is made once per size for the whole module (inside a
-transaction that is rolled back at the end, as Django's setUpTestData does).
+both sizes; the lists show one page of it (projects.pagination). The content is made
+once per size for the whole module (inside a transaction that is rolled back at the
+end, as Django's setUpTestData does).
 """
 
 import pytest
