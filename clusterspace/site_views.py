@@ -4,8 +4,10 @@ The feed and the sitemap are in ``feeds.py`` and ``sitemaps.py``; the URLs of al
 them in ``site_urls.py``.
 """
 
+from itertools import chain
+
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -95,9 +97,9 @@ def _attachment(response, filename):
 
 @require_safe
 def export_json(request):
-    data = exports.Archive(request).as_json()
-    response = JsonResponse(
-        data, json_dumps_params={"ensure_ascii": False, "indent": 2}, charset="utf-8"
+    archive = exports.Archive(request)
+    response = StreamingHttpResponse(
+        archive.json_text(), content_type="application/json", charset="utf-8"
     )
     return _attachment(response, "projektarchiv.json")
 
@@ -107,9 +109,9 @@ def export_csv(request, table):
     if table not in exports.Archive.TABLES:
         raise Http404("Diese Tabelle gibt es nicht.")
     archive = exports.Archive(request)
-    text = exports.csv_text(archive.TABLES[table], archive.table(table))
     # With a byte order mark, spreadsheet programs read the UTF-8 correctly.
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    text = chain(["\ufeff"], archive.csv_text(table))
+    response = StreamingHttpResponse(text, content_type="text/csv; charset=utf-8")
     return _attachment(response, f"projektarchiv-{table}.csv")
 
 
