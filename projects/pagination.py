@@ -57,13 +57,19 @@ class PagedMixin:
     Redirects ``…/seite/1/`` to the list's own address and puts ``previous_page_url``
     and ``next_page_url`` into the context for the pagination partial and the
     ``rel="prev"``/``"next"`` links in the page's head. With ``ListView`` and
-    ``paginate_by``, Django's own pagination reads the page number from the path.
+    ``paginate_by``, pages the list by the number in the path.
     """
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs.get("page") == 1:
             return redirect(self.page_url(1), permanent=True)
         return super().dispatch(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        """ListView's pagination with the number from the path only: a "?page=" is
+        ignored like any other query parameter."""
+        page = page_or_404(queryset, page_size, self.kwargs.get("page", 1))
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
     def page_url(self, number):
         match = self.request.resolver_match
