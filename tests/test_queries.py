@@ -80,6 +80,14 @@ def test_project_page_query_count_is_fixed(client, django_assert_num_queries, si
     assert response.context["project"] == project
 
 
+def test_project_filter_query_count_is_fixed(client, django_assert_num_queries, size):
+    # The funders and people to choose (at 500 projects too many: a text field, still one
+    # query each), the years, the count, the page of projects, their fundings.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("projects:list"), {"person": "Nachname1-1"})
+    assert response.context["page_obj"].paginator.count >= 1
+
+
 def test_report_list_query_count_is_fixed(client, django_assert_num_queries, size):
     # The count, the page of reports with their series, their projects.
     with django_assert_num_queries(3):
