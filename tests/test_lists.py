@@ -192,8 +192,8 @@ def test_the_home_timeline_shows_the_newest_projects_and_links_the_decades(clien
 def test_a_decade_page_draws_the_projects_that_ran_in_it(client, archive):
     html = html_of(client, reverse("site:timeline", args=[2010]))
     assert "<h1>Zeitleiste 2010–2019</h1>" in html
-    # P02 (2011–2013), P03 (2016–2019), P04 (2019–2022); P01 ended in 2009, the
-    # Cross-Cluster Space began in 2023.
+    # P01 (2011–2013), P02 (2013–2017), P03 (2016–2019); P04 began in 2020, the
+    # Cross-Cluster Space in 2023.
     assert len(bars(html)) == 3
     assert ">2010<" in html and ">2019<" in html and ">2020<" not in html
     assert 'class="pagination"' not in html
