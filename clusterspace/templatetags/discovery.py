@@ -91,12 +91,6 @@ def website_jsonld(context):
 
 
 @register.inclusion_tag("includes/_timeline.html")
-def project_timeline(projects):
-    """The timeline of the published ``projects`` (an already loaded list: no query)."""
-    return timeline(projects)
-
-
-@register.inclusion_tag("includes/_timeline.html")
 def home_timeline():
     """The home page's timeline: the newest projects (``timeline.HOME_WINDOW``), and when
     there are more, links to the whole timeline by decade. Two queries."""
