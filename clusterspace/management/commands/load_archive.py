@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from clusterspace.models import Page
+from clusterspace.search_index import rebuild
 from projects.models import Project
 from reports.models import AnnualReport
 from reports.placeholders import render_placeholder_pdf
@@ -32,6 +33,12 @@ class Command(BaseCommand):
         else:
             call_command("loaddata", "pages", verbosity=0)
             self.stdout.write(self.style.SUCCESS(f"Pflichtseiten geladen: {Page.objects.count()}."))
+        # The index follows every save; loaddata's raw saves build it piece by piece, so it
+        # is written once more as a whole (also into a database from before the index).
+        written = rebuild()
+        self.stdout.write(
+            self.style.SUCCESS(f"Suchindex aufgebaut: {sum(written.values())} Einträge.")
+        )
         written = self.write_missing_placeholders()
         if written:
             self.stdout.write(self.style.SUCCESS(f"Platzhalter-PDFs erzeugt: {written}."))
