@@ -550,14 +550,13 @@ def _snippet(row, query, language):
         return "", "", False
     headline = row.get(f"headline_{text_language}")
     if headline:
-        fragment, marked = _headline(headline)
-        fragment = " ".join(fragment.split())
+        # Spaces as the text is compared below; the markers are no spaces, so they stay.
+        fragment, marked = _headline(" ".join(headline.split()))
         flat = " ".join(text.split())
         if fragment and fragment in flat:
-            offset = len(fragment) - len(fragment.lstrip())
             prefix = "… " if not flat.startswith(fragment) else ""
             suffix = " …" if not flat.endswith(fragment) else ""
-            html = highlight(fragment, query.terms, [(a - offset, b - offset) for a, b in marked])
+            html = highlight(fragment, query.terms, marked)
             snippet = mark_safe(f"{prefix}{html}{suffix}")  # the pieces are escaped above
             return snippet, "" if text_language == language else text_language, in_other
     snippet = highlight(excerpt(text, query.terms), query.terms)

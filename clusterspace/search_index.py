@@ -12,6 +12,9 @@ unpublishing or deleting removes it. The database's own search structures (Postg
 ``document`` column, SQLite's FTS5 table) follow the entry table by triggers.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -141,7 +144,7 @@ def organisation_entries(ids):
     fundings = Funding.objects.filter(project__published=True, organisation__in=organisations)
     for organisation_id, *names in fundings.values_list(
         "organisation_id", *_translated("name_as_listed", "short_name_as_listed")
-    ):
+    ).distinct():
         listed.setdefault(organisation_id, []).extend(name for name in names if name)
     rows = organisations.values("pk", "slug", *_translated("name", "short_name", "description"))
     for row in rows:
@@ -305,6 +308,35 @@ def refresh(targets):
             _delete(kind, sorted(set(chunk) - {entry.object_id for entry in entries}))
 
 
+_state = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Within the block, collect the entries that changes touch and write each once at
+    the end: for loading many rows (fixtures, generated archives). Nested blocks join
+    the outermost."""
+    if getattr(_state, "targets", None) is not None:
+        yield
+        return
+    _state.targets = {}
+    try:
+        yield
+        targets = _state.targets
+    finally:
+        _state.targets = None
+    refresh(targets)
+
+
+def _refresh_or_collect(targets):
+    collected = getattr(_state, "targets", None)
+    if collected is None:
+        refresh(targets)
+    else:
+        for kind, ids in targets.items():
+            collected.setdefault(kind, set()).update(ids)
+
+
 @transaction.atomic
 def rebuild(progress=None):
     """The whole index anew, a chunk of entries at a time; returns {kind: number}."""
@@ -415,11 +447,11 @@ def _saving(sender, instance, raw=False, **kwargs):
 
 
 def _saved(sender, instance, **kwargs):
-    refresh(_merge(_before.pop((sender, instance.pk), {}), affected(instance)))
+    _refresh_or_collect(_merge(_before.pop((sender, instance.pk), {}), affected(instance)))
 
 
 def _deleted(sender, instance, **kwargs):
-    refresh(affected(instance))
+    _refresh_or_collect(affected(instance))
 
 
 def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
@@ -440,9 +472,9 @@ def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
         # Who loses the relation is known only before it goes.
         _before[(sender, instance.pk)] = _merge(targets, affected(instance))
     elif action == "post_clear":
-        refresh(_merge(targets, _before.pop((sender, instance.pk), {})))
+        _refresh_or_collect(_merge(targets, _before.pop((sender, instance.pk), {})))
     elif action in ("post_add", "post_remove"):
-        refresh(targets)
+        _refresh_or_collect(targets)
 
 
 def connect_signals():
