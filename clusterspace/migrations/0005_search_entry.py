@@ -9,12 +9,16 @@ SQLite: an FTS5 table with the trigram tokenizer over ``folded`` (external conte
 entry table), kept in step with it by triggers, as the FTS5 documentation shows.
 """
 
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations, models
 
 TABLE = "clusterspace_searchentry"
 
+# Extensions are created if missing and left in place going backwards: other schemas of
+# the database may use them. (django.contrib.postgres's CreateExtension would drop them,
+# and its way back does not check the database's vendor.)
 POSTGRESQL_FORWARDS = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE TEXT SEARCH CONFIGURATION clusterspace_de (COPY = german)",
     "ALTER TEXT SEARCH CONFIGURATION clusterspace_de "
     "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, german_stem",
@@ -92,9 +96,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # No-ops on other databases than PostgreSQL.
-        UnaccentExtension(),
-        TrigramExtension(),
         migrations.CreateModel(
             name='SearchEntry',
             fields=[
