@@ -14,13 +14,14 @@ What matches (the same on SQLite and PostgreSQL; a static mirror should do the s
   teaser and the names of interviewer and interviewees; a page's title and body.
 * **Folding** (``key``), applied to texts and queries alike: lower case
   (``str.casefold``, so "ß" becomes "ss"), accents and umlauts on their base letter
-  ("ä" → "a", "é" → "e"), then "ae", "oe", "ue" written as "a", "o", "u" ("Förderer",
+  ("ä" → "a", "é" → "e"; letters without a Unicode decomposition such as "ø", "æ",
+  "ł" stay), then "ae", "oe", "ue" written as "a", "o", "u" ("Förderer",
   "Foerderer" and "Forderer" are all "forderer"; "Straße" and "Strasse" "strasse");
-  every run of characters other than letters and digits becomes one space.
+  every run of characters other than letters, digits and "_" becomes one space.
 * **Terms.** The query is split at spaces; "quoted words" stay one term. Every term
   must occur (AND). A term matches where its folded form occurs anywhere in a folded
   text, also inside a word ("brücken" finds "Clusterbrücken", "Cluster" finds it too);
-  a term of two characters only at the start of a word. A term that ends in a German
+  a term of two characters only at the start of a word. A single word that ends in a German
   ending (-ern, -en, -er, -es, -em, -e, -n, -s, leaving at least four letters) also
   matches without it ("Metropolregionen" finds "Metropolregion"). On PostgreSQL a term
   also matches the German and English stems of the words (Snowball, via tsvector).
@@ -29,8 +30,10 @@ What matches (the same on SQLite and PostgreSQL; a static mirror should do the s
   3, a whole word of the text 2, else 1; summed over the terms. PostgreSQL adds its
   ``SearchRank``. Ties: projects, organisations, people, reports, interviews, pages;
   then by title.
-* **Misspellings.** Only on PostgreSQL, only when nothing matched: terms of four or more
-  characters match words similar enough (pg_trgm's word similarity).
+* **Misspellings.** Only on PostgreSQL, only when nothing matched exactly: each term of
+  four or more characters must be similar enough to a part of the folded texts (pg_trgm's
+  ``<%``, word similarity at least 0.6); shorter terms are left out. The page says that
+  it shows entries of similar spelling.
 
 Queries are cut to 200 characters and eight terms; control characters count as spaces;
 no character has a meaning to the database's search syntax (terms reach it as quoted
