@@ -25,6 +25,7 @@ from projects.models import Funding, Organisation, Project
 from projects.months import YearMonth, format_span
 from reports.models import AnnualReport, Interview, ReportSeries
 
+from .cache import bump_content_version
 from .models import Page, SearchEntry
 from .search import LANGUAGES, key
 
@@ -353,6 +354,8 @@ def rebuild(progress=None):
             written[kind] += len(entries)
             if progress:
                 progress(kind, min(start + CHUNK, len(ids)), len(ids))
+    # Cached search pages may show what the old index found: they go with the version.
+    bump_content_version()
     return written
 
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from clusterspace.models import Page, SearchEntry
+from clusterspace.models import ContentVersion, Page, SearchEntry
 from clusterspace.search import Query, search, search_with_fallback
 from people.models import Person, Role, RoleKind
 from projects.models import Funding, Organisation, Project
@@ -189,8 +189,11 @@ def test_the_command_rebuilds_a_lost_index(archive):
     assert before
     SearchEntry.objects.all().delete()
     assert kinds_and_titles("Cluster") == []
+    version = ContentVersion.objects.get().version
     call_command("rebuild_search_index", verbosity=0)
     assert kinds_and_titles("Cluster") == before
+    # Cached search pages are not served from before the rebuild.
+    assert ContentVersion.objects.get().version > version
 
 
 def test_load_archive_builds_the_index(db):
