@@ -193,6 +193,10 @@ def generate(total_projects, people, reports):
             for n, interview in enumerate(interviews)
         )
         bump_content_version()  # bulk_create sends no signals
+    # Nor does it write the search index: the generated entries go in as after an import.
+    from clusterspace import search_index
+
+    search_index.rebuild()
     print(
         f"generated {projects} projects, {people} people, {reports} reports, "
         f"{len(interviews)} interviews"
