@@ -18,7 +18,7 @@ from core.pagination import PagedMixin, page_or_404
 
 from . import exports, timeline
 from .models import OpenDataLicence
-from .search import MAX_QUERY_LENGTH, Query, search
+from .search import MAX_QUERY_LENGTH, Query, search_with_fallback
 
 RESULTS_PER_PAGE = 20
 
@@ -32,8 +32,10 @@ def search_view(request):
     """
     raw = request.GET.get("q", "")
     query = Query.parse(raw)
-    hits = search(query)
+    hits = search_with_fallback(query)
+    # The database counts and reads one page: the same queries however large the archive.
     page = Paginator(hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    total = page.paginator.count
     return render(
         request,
         "clusterspace/search.html",
@@ -42,8 +44,9 @@ def search_view(request):
             "submitted": "q" in request.GET,
             "page_obj": page,
             "results": list(page.object_list),
-            "counts": hits.counts(),
-            "total": len(hits),
+            "counts": hits.counts() if total else [],
+            "total": total,
+            "approximate": hits.approximate,
             "max_length": MAX_QUERY_LENGTH,
         },
     )

@@ -8,7 +8,7 @@ end, as Django's setUpTestData does).
 """
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from people.models import Person
@@ -23,8 +23,8 @@ PERSON_PAGE_QUERIES = 4
 # The organisation, the count and page of its fundings and of its partner projects (none
 # here: an empty page runs no query), the name history.
 ORGANISATION_PAGE_QUERIES = 5
-# PostgreSQL's full-text search adds one query for projects, organisations and interviews.
-SEARCH_QUERIES = 7 + (3 if connection.vendor == "postgresql" else 0)
+# The content version, the count, one page of results, the count per kind.
+SEARCH_QUERIES = 4
 
 
 @pytest.fixture(scope="module", params=SIZES, ids=lambda size: f"{size}-projects")
