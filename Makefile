@@ -61,7 +61,8 @@ serve: setup
 # The benchmark (scripts/bench.py, docs/performance.md): the production stack on the real
 # five projects and on a copy grown to 10,000, side by side, measured with wrk; the project
 # page also against a baseline commit; then through nginx with the micro-cache
-# (scripts/bench_nginx.py, deploy/nginx/). Prints tables; asserts nothing. Quicker:
+# (scripts/bench_nginx.py, deploy/nginx/); then the static export on nginx beside the
+# live site (scripts/bench_export.py). Prints tables; asserts nothing. Quicker:
 # BENCH_DURATION=2 (seconds per run), BENCH_PROJECTS=1000, BENCH_BASELINE=none.
 bench: setup
 	@command -v wrk >/dev/null || { echo "make bench: installing wrk (Debian package)"; \
@@ -69,6 +70,7 @@ bench: setup
 	  { echo "make bench: wrk missing: apt-get install wrk"; exit 1; }
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_nginx.py
+	$(PY) scripts/bench_export.py
 
 # The deployment as an operator installs it (deploy/), checked through nginx: PostgreSQL,
 # Redis, gunicorn and Debian's nginx on 127.0.0.1, each installed with apt-get if missing

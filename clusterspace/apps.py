@@ -12,6 +12,11 @@ class ClusterspaceConfig(AppConfig):
         # Every change to the content raises the content version (clusterspace.cache).
         connect_signals()
 
+        from clusterspace import search_index
+
+        # The search index follows every change of what it finds (clusterspace.search_index).
+        search_index.connect_signals()
+
         from django.db.models.signals import post_migrate
 
         from clusterspace.editors import sync_after_migrate

@@ -6,12 +6,16 @@ interviews and links; organisations; people; annual reports. Only published entr
 what the pages show: no research notes (``editor_notes``), no unpublished project,
 report or interview, no person who appears only on unpublished projects.
 
-Everything is read in a fixed number of queries, however large the archive.
+Both are streamed: the database is read in chunks of ``CHUNK_SIZE`` entries (each chunk
+with its related rows, ``QuerySet.iterator(chunk_size=…)``) and each chunk is written
+out before the next is read, so a download holds a chunk in memory, never the archive.
+The JSON is written exactly as ``json.dumps(…, indent=2)`` writes the whole document.
 """
 
 import csv
-import io
+import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -23,6 +27,11 @@ from .composed import for_project_page
 from .models import OpenDataLicence
 
 LANGUAGES = ("de", "en")
+# Entries per round trip to the database: a chunk of projects is its row and the eight
+# queries of ``composed.for_project_page``; 500 keeps the queries few and a chunk's memory small.
+CHUNK_SIZE = 500
+# Text sent to the client at once: small rows are gathered into pieces of this size.
+PIECE_SIZE = 64 * 1024
 
 
 def _translated(obj, name, required=False):
@@ -48,7 +57,7 @@ def _month(month):
 
 
 class Archive:
-    """Everything public, loaded once; ``as_json()`` and ``tables()`` present it."""
+    """Everything public, read in chunks; ``json_text()`` and ``csv_text()`` present it."""
 
     # Each CSV table and its columns, in order.
     TABLES = {
@@ -87,10 +96,28 @@ class Archive:
     def __init__(self, request):
         self.request = request
         self.licence = OpenDataLicence.current()
-        self.projects = list(for_project_page(Project.objects.published()))
-        self.organisations = list(Organisation.objects.with_public_projects().order_by("name"))
-        self.people = list(Person.objects.public().order_by("family_name", "given_name"))
-        self.reports = list(AnnualReport.objects.published().for_listing())
+
+    # -- the entries, read in chunks ------------------------------------------------------
+
+    def projects(self):
+        return for_project_page(Project.objects.published()).iterator(chunk_size=CHUNK_SIZE)
+
+    def organisations(self):
+        return (
+            Organisation.objects.with_public_projects()
+            .order_by("name")
+            .iterator(chunk_size=CHUNK_SIZE)
+        )
+
+    def people(self):
+        return (
+            Person.objects.public()
+            .order_by("family_name", "given_name")
+            .iterator(chunk_size=CHUNK_SIZE)
+        )
+
+    def reports(self):
+        return AnnualReport.objects.published().for_listing().iterator(chunk_size=CHUNK_SIZE)
 
     # -- rows, shared by JSON and CSV ---------------------------------------------------
 
@@ -226,51 +253,96 @@ class Archive:
             },
         }
 
-    def as_json(self):
-        projects = []
-        for project in self.projects:
-            row = self.project_row(project)
-            row["fundings"] = self.funding_rows(project)
-            row["partners"] = [organisation.slug for organisation in project.partners.all()]
-            row["roles"] = self.role_rows(project)
-            row["reports"] = [
-                {"series": report.series.slug, "year": report.year}
-                for report in project.reports.all()
-            ]
-            row["interviews"] = self.interview_rows(project)
-            row["links"] = self.link_rows(project)
-            projects.append(row)
-        return {
-            **self.metadata(),
-            "projects": projects,
-            "organisations": [self.organisation_row(org) for org in self.organisations],
-            "people": [self.person_row(person) for person in self.people],
-            "reports": [self.report_row(report) for report in self.reports],
+    def project_json(self, project):
+        row = self.project_row(project)
+        row["fundings"] = self.funding_rows(project)
+        row["partners"] = [organisation.slug for organisation in project.partners.all()]
+        row["roles"] = self.role_rows(project)
+        row["reports"] = [
+            {"series": report.series.slug, "year": report.year} for report in project.reports.all()
+        ]
+        row["interviews"] = self.interview_rows(project)
+        row["links"] = self.link_rows(project)
+        return row
+
+    def json_text(self):
+        """The JSON document in pieces: metadata, projects, organisations, people, reports."""
+        return _pieces(self._json_parts())
+
+    def _json_parts(self):
+        yield "{\n"
+        for key, value in self.metadata().items():
+            yield f"  {_dumps(key)}: {_dumps(value, 1)},\n"
+        lists = {
+            "projects": (self.project_json(project) for project in self.projects()),
+            "organisations": (self.organisation_row(org) for org in self.organisations()),
+            "people": (self.person_row(person) for person in self.people()),
+            "reports": (self.report_row(report) for report in self.reports()),
         }
+        separator = ""  # the metadata's lines end with their commas
+        for key, entries in lists.items():
+            yield f"{separator}  {_dumps(key)}: "
+            yield from _json_list(entries, 1)
+            separator = ",\n"
+        yield "\n}"
 
     def table(self, name):
-        """One table as a list of flat rows (lists joined with spaces)."""
+        """One table's rows, flat (lists joined with spaces), one after the other."""
         if name == "projekte":
-            rows = [self.project_row(project) for project in self.projects]
+            rows = (self.project_row(project) for project in self.projects())
         elif name == "foerderungen":
-            rows = [row for project in self.projects for row in self.funding_rows(project)]
+            rows = (row for project in self.projects() for row in self.funding_rows(project))
         elif name == "rollen":
-            rows = [row for project in self.projects for row in self.role_rows(project)]
+            rows = (row for project in self.projects() for row in self.role_rows(project))
         elif name == "interviews":
-            rows = [row for project in self.projects for row in self.interview_rows(project)]
+            rows = (row for project in self.projects() for row in self.interview_rows(project))
         elif name == "personen":
-            rows = [self.person_row(person) for person in self.people]
+            rows = (self.person_row(person) for person in self.people())
         elif name == "organisationen":
-            rows = [self.organisation_row(org) for org in self.organisations]
+            rows = (self.organisation_row(org) for org in self.organisations())
         elif name == "jahresberichte":
-            rows = [self.report_row(report) for report in self.reports]
+            rows = (self.report_row(report) for report in self.reports())
         else:
             raise KeyError(name)
         for row in rows:
             for key, value in row.items():
                 if isinstance(value, list):
                     row[key] = " ".join(value)
-        return rows
+            yield row
+
+    def csv_text(self, name):
+        """One table as CSV in pieces (RFC 4180: comma, CRLF, a header line)."""
+        return _pieces(csv_lines(self.TABLES[name], self.table(name)))
+
+
+def _dumps(value, level=0):
+    """``value`` as ``json.dumps(indent=2)`` writes it ``level`` levels deep in a document."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
+    # JSON strings hold no line breaks (they are escaped): each one starts a new line.
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+def _json_list(entries, level):
+    """A list of ``entries`` ``level`` levels deep, an entry at a time."""
+    indent = "  " * (level + 1)
+    empty = True
+    for entry in entries:
+        yield ("[\n" if empty else ",\n") + indent + _dumps(entry, level + 1)
+        empty = False
+    yield "[]" if empty else "\n" + "  " * level + "]"
+
+
+def _pieces(parts):
+    """Small strings gathered into pieces of about ``PIECE_SIZE`` characters."""
+    buffer, size = [], 0
+    for part in parts:
+        buffer.append(part)
+        size += len(part)
+        if size >= PIECE_SIZE:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer)
 
 
 # A cell starting with one of these is a formula to spreadsheet programs (CSV injection).
@@ -286,11 +358,17 @@ def csv_cell(value):
     return value
 
 
-def csv_text(columns, rows):
-    """Rows as CSV (RFC 4180: comma, CRLF, a header line)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
+class _Line:
+    """A file for ``csv.writer`` that hands back each line instead of keeping it (the
+    streaming CSV of Django's documentation)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(columns, rows):
+    """Rows as CSV lines (RFC 4180: comma, CRLF, a header line), one at a time."""
+    writer = csv.DictWriter(_Line(), fieldnames=columns, lineterminator="\r\n")
+    yield writer.writeheader()
     for row in rows:
-        writer.writerow({key: csv_cell(value) for key, value in row.items()})
-    return buffer.getvalue()
+        yield writer.writerow({key: csv_cell(value) for key, value in row.items()})

@@ -6,6 +6,10 @@ mistyped slug, a year out of range) is ignored with a note; it never causes an e
 
 The person filter reaches into ``people`` (roles), so the filters and their page are
 composed here rather than in ``projects``.
+
+A funder or person list of more than ``CHOICE_LIMIT`` entries is no list to choose from
+(and no page to send): the field then takes a name to type instead, matched in the
+database, and a link's slug still works.
 """
 
 from django import forms
@@ -16,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from core.months import YearMonth
 from people.models import Person
 from projects.models import Organisation, Project
+
+# Entries a select offers at most: a chair's or a faculty's funders and people.
+CHOICE_LIMIT = 200
 
 STATUS_FILTERS = {
     Project.Status.PLANNED: "planned",
@@ -33,18 +40,32 @@ class ProjectFilterForm(forms.Form):
     year = forms.ChoiceField(label=_("Jahr"), required=False)
 
     def __init__(self, data, *, funders, people, years):
+        """``funders``, ``people``: the choices, or None for too many to list (a text
+        field then takes a name)."""
         super().__init__(data)
-        self.funders = {organisation.slug: organisation for organisation in funders}
-        self.people = {person.slug: person for person in people}
+        self.funders = {organisation.slug: organisation for organisation in funders or []}
+        self.people = {person.slug: person for person in people or []}
+        self.funders_typed = funders is None
+        self.people_typed = people is None
         everything = [("", _("alle"))]
         self.fields["status"].choices = everything + list(Project.Status.choices)
-        self.fields["funder"].choices = everything + [
-            (organisation.slug, organisation.short_name or organisation.name)
-            for organisation in funders
-        ]
-        self.fields["person"].choices = everything + [
-            (person.slug, f"{person.family_name}, {person.given_name}") for person in people
-        ]
+        if funders is None:
+            self.fields["funder"] = forms.CharField(
+                label=_("Förderer"), required=False, max_length=100
+            )
+        else:
+            self.fields["funder"].choices = everything + [
+                (organisation.slug, organisation.short_name or organisation.name)
+                for organisation in funders
+            ]
+        if people is None:
+            self.fields["person"] = forms.CharField(
+                label=_("Person"), required=False, max_length=100
+            )
+        else:
+            self.fields["person"].choices = everything + [
+                (person.slug, f"{person.family_name}, {person.given_name}") for person in people
+            ]
         self.fields["year"].choices = everything + [(str(year), str(year)) for year in years]
 
     def active(self):
@@ -66,9 +87,21 @@ class ProjectFilterForm(forms.Form):
         if "status" in active:
             projects = getattr(projects, STATUS_FILTERS[active["status"]])()
         if "funder" in active:
-            projects = projects.filter(fundings__organisation__slug=active["funder"])
+            value = active["funder"]
+            match = Q(fundings__organisation__slug=value)
+            if self.funders_typed:
+                match |= Q(fundings__organisation__name__icontains=value) | Q(
+                    fundings__organisation__short_name__iexact=value
+                )
+            projects = projects.filter(match)
         if "person" in active:
-            projects = projects.filter(roles__person__slug=active["person"])
+            value = active["person"]
+            match = Q(roles__person__slug=value)
+            if self.people_typed:
+                match |= Q(roles__person__family_name__icontains=value) | Q(
+                    roles__person__given_name__icontains=value
+                )
+            projects = projects.filter(match)
         if "year" in active:
             year = int(active["year"])
             projects = projects.filter(start_year__lte=year).filter(
@@ -81,8 +114,8 @@ class ProjectFilterForm(forms.Form):
         active = self.active()
         shown = {
             "status": lambda value: Project.Status(value).label,
-            "funder": lambda value: str(self.funders[value]),
-            "person": lambda value: self.people[value].full_name,
+            "funder": lambda value: str(self.funders[value]) if value in self.funders else value,
+            "person": lambda value: self.people[value].full_name if value in self.people else value,
             "year": str,
         }
         return [
@@ -106,13 +139,21 @@ class ProjectFilterForm(forms.Form):
         return links
 
 
+def _listed(entries):
+    """The entries as a list, or None when there are more than ``CHOICE_LIMIT``: one query
+    for at most one more."""
+    entries = list(entries[: CHOICE_LIMIT + 1])
+    return entries if len(entries) <= CHOICE_LIMIT else None
+
+
 def filter_choices():
-    """The choices' data, in three queries: funders, people, the years projects run."""
+    """The choices' data, in three queries: funders, people (None for too many to list),
+    the years projects run."""
     public = Project.objects.published()
-    funders = list(
+    funders = _listed(
         Organisation.objects.filter(fundings__project__in=public).distinct().order_by("name")
     )
-    people = list(
+    people = _listed(
         Person.objects.filter(roles__project__in=public)
         .distinct()
         .order_by("family_name", "given_name")

@@ -10,25 +10,23 @@ Written once per export (``export_site``), never on a visitor's request: it read
 whole public archive, in a fixed number of queries.
 """
 
+from functools import partial
+
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
 from core.months import YearMonth, format_span
 from people.models import Person, Role, join_name
 from projects.models import Funding, Organisation, Project
 from reports.models import AnnualReport, Interview
 
+from .models import Page, SearchEntry
+
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-# The order of the kinds among results of equal score, as the live search sorts them.
-KINDS = ("project", "organisation", "person", "report", "interview")
-KIND_LABELS = {
-    "project": _("Projekt"),
-    "organisation": _("Organisation"),
-    "person": _("Person"),
-    "report": _("Jahresbericht"),
-    "interview": _("Interview"),
-}
+# The kinds and their labels, in the order the live search sorts results of equal score.
+KIND_LABELS = dict(SearchEntry.Kind.choices)
+KINDS = tuple(KIND_LABELS)
 
 
 def _field(name, weight, language, text):
@@ -273,6 +271,23 @@ def interview_entries():
         )
 
 
+def page_entries():
+    rows = (
+        Page.objects.filter(published=True)
+        .order_by("pk")
+        .values("pk", "slug", *_columns("title", "body"))
+    )
+    for row in rows:
+        yield _entry(
+            "page",
+            _urls(partial(reverse, f"pages:{row['slug']}")),
+            _per_language(row, "title"),
+            [*_translated(row, "title", 10), *_translated(row, "body", 2)],
+            snippets=("body",),
+            fallbacks=_fallbacks(row, ("title", "body")),
+        )
+
+
 def build_index():
     """The index as a JSON-ready dict: labels per language and every public entry."""
     labels = {}
@@ -285,5 +300,6 @@ def build_index():
         *person_entries(),
         *report_entries(),
         *interview_entries(),
+        *page_entries(),
     ]
     return {"version": 1, "kinds": list(KINDS), "labels": labels, "entries": entries}

@@ -1,22 +1,44 @@
-"""Site-wide search over the public archive: projects, organisations, people, reports, interviews.
+"""Site-wide search over the public archive, run by the database.
 
-German-aware on every database:
+What matches (the same on SQLite and PostgreSQL; a static mirror should do the same):
 
-* case-insensitive, and umlauts and ß match their plain spellings both ways: "Forderer",
-  "Foerderer" and "Förderer" find one another, "Strasse" finds "Straße";
-* parts of compound words match, because terms are matched as substrings: "Cluster" and
-  "brücken" both find "Clusterbrücken";
-* a light stemmer drops German endings when the whole term is not found ("Projekten"
-  finds "Projekt") and counts such matches for less;
-* both languages' fields are searched; results are shown in the page's language.
+* **Entries.** Published projects, organisations that fund or partner a published
+  project, people named on a published project or in a published interview, published
+  annual reports, published interviews of published projects and the published statutory
+  pages. Nothing else is in the index (``clusterspace.search_index`` keeps it in step).
+* **Fields.** Both languages' titles, texts and names, whichever the page's language:
+  a project's code, acronym, title, subtitle and description, and the names of the
+  people who hold a role in it (so "Wulfsberg" finds P01); an organisation's name,
+  short name, description and the names its fundings list it under; a person's name
+  and affiliation; a report's series title and year; an interview's title, headline,
+  teaser and the names of interviewer and interviewees; a page's title and body.
+* **Folding** (``key``), applied to texts and queries alike: lower case
+  (``str.casefold``, so "ß" becomes "ss"), accents and umlauts on their base letter
+  ("ä" → "a", "é" → "e"; letters without a Unicode decomposition such as "ø", "æ",
+  "ł" stay), then "ae", "oe", "ue" written as "a", "o", "u" ("Förderer",
+  "Foerderer" and "Forderer" are all "forderer"; "Straße" and "Strasse" "strasse");
+  every run of characters other than letters, digits and "_" becomes one space.
+* **Terms.** The query is split at spaces; "quoted words" stay one term. Every term
+  must occur (AND). A term matches where its folded form occurs anywhere in a folded
+  text, also inside a word ("brücken" finds "Clusterbrücken", "Cluster" finds it too);
+  a term of two characters only at the start of a word. A single word that ends in a German
+  ending (-ern, -en, -er, -es, -em, -e, -n, -s, leaving at least four letters) also
+  matches without it ("Metropolregionen" finds "Metropolregion"). On PostgreSQL a term
+  also matches the German and English stems of the words (Snowball, via tsvector).
+* **Order.** Per term: a whole word of the title 10, the start of a word of the title 8,
+  elsewhere in the title 6, a whole name 5, the start of a name 4, elsewhere in the names
+  3, a whole word of the text 2, else 1; summed over the terms. PostgreSQL adds its
+  ``SearchRank``. Ties: projects, organisations, people, reports, interviews, pages;
+  then by title.
+* **Misspellings.** Only on PostgreSQL, only when nothing matched exactly: each term of
+  four or more characters must be similar enough to a part of the folded texts (pg_trgm's
+  ``<%``, word similarity at least 0.6); shorter terms are left out. The page says that
+  it shows entries of similar spelling.
 
-The archive is small (a handful of projects, a few hundred at most), so the matching is
-done in Python over a normalised copy of the public texts, read in a fixed number of
-queries. On PostgreSQL the database's full-text search with the German (and English)
-configuration is asked as well: its matches (stemmed words) join the results and its rank
-adds to the score. ``scripts/bench_search.py`` measures a search over 1,000 projects.
-
-Only published entries are read, so nothing unpublished can reach the results.
+Queries are cut to 200 characters and eight terms; control characters count as spaces;
+no character has a meaning to the database's search syntax (terms reach it as quoted
+strings or as ``LIKE`` patterns with their wildcards escaped). Results are shown in the
+page's language, with the German text where a translation is missing.
 """
 
 import re
@@ -24,26 +46,23 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
+from django.db.models import BooleanField, Case, Count, FloatField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.months import YearMonth, format_span
-from people.models import Person
-from projects.models import Funding, Organisation, Project
-from reports.models import AnnualReport, Interview
+from .models import SearchEntry
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_TERM_LENGTH = 2
 SNIPPET_LENGTH = 220
 LANGUAGES = ("de", "en")
-# Control characters never in a query: they keep matches inside one field and document.
-FIELD_SEPARATOR = "\x1f"
-DOCUMENT_SEPARATOR = "\x1e"
 
 # -- Normalisation -------------------------------------------------------------------------
 
@@ -91,6 +110,7 @@ def _resizing_characters():
 _RESIZING = re.compile("[" + "".join(_resizing_characters()) + "]")
 _DIGRAPH = re.compile(r"([aou])e")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_WORD = re.compile(r"\w+")
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 # Punctuation around a term: ASCII, guillemets and German quotation marks (low-9 and
 # single and double turned commas), written as escapes.
@@ -118,6 +138,14 @@ def fold(text):
 def squash(folded):
     """A folded text with "ae", "oe", "ue" written as "a", "o", "u", as an umlaut folds."""
     return _DIGRAPH.sub(r"\1", folded)
+
+
+def key(text):
+    """The text as the index matches it: folded, squashed, its words apart by one space,
+    with a space before and after (so " word" is the start of a word); "" if no words.
+    """
+    words = _WORD.findall(squash(fold(text)))
+    return f" {' '.join(words)} " if words else ""
 
 
 class Positions:
@@ -210,12 +238,24 @@ class Term:
     squashed: str
     stem: str
     stem_squashed: str
+    key: str  # as matched: ``key(text)`` without the spaces around it
+    stem_key: str  # the key without a German ending, or ""
 
     @classmethod
     def parse(cls, text):
         folded = fold(text)
         stemmed = stem(folded)
-        return cls(text, folded, squash(folded), stemmed, squash(stemmed) if stemmed else "")
+        term_key = key(text).strip()
+        stem_key = stem(term_key) if " " not in term_key else ""
+        return cls(
+            text,
+            folded,
+            squash(folded),
+            stemmed,
+            squash(stemmed) if stemmed else "",
+            term_key,
+            squash(stem_key),
+        )
 
 
 @dataclass
@@ -245,12 +285,12 @@ class Query:
         for match in _TERM.finditer(text):
             phrase = " ".join((match.group(1) or match.group(2) or "").split())
             phrase = phrase.strip(_PUNCTUATION)
-            folded = fold(phrase)
-            if len(folded.replace(" ", "")) < MIN_TERM_LENGTH:
+            term_key = key(phrase).strip()
+            if len(term_key.replace(" ", "")) < MIN_TERM_LENGTH:
                 too_short = too_short or bool(phrase)
                 continue
-            if folded not in seen:
-                seen.add(folded)
+            if term_key not in seen:
+                seen.add(term_key)
                 terms.append(Term.parse(phrase))
         if len(terms) > MAX_TERMS:
             terms = terms[:MAX_TERMS]
@@ -265,369 +305,6 @@ class Query:
         return bool(self.terms)
 
 
-# -- Documents -----------------------------------------------------------------------------
-
-
-class Text:
-    """One field's text in one language, normalised when first needed."""
-
-    __slots__ = ("_folded", "_squashed", "language", "raw")
-
-    def __init__(self, raw, language):
-        self.raw = raw
-        self.language = language  # "de", "en" or "" for names, codes and years
-        self._folded = self._squashed = None
-
-    @property
-    def folded(self):
-        if self._folded is None:
-            self._folded = fold(self.raw)
-        return self._folded
-
-    @property
-    def squashed(self):
-        if self._squashed is None:
-            self._squashed = squash(self.folded)
-        return self._squashed
-
-
-@dataclass
-class SearchField:
-    name: str
-    weight: float
-    texts: list  # of Text
-
-
-KIND_ORDER = ("project", "organisation", "person", "report", "interview")
-KIND_LABELS = {
-    "project": _("Projekt"),
-    "organisation": _("Organisation"),
-    "person": _("Person"),
-    "report": _("Jahresbericht"),
-    "interview": _("Interview"),
-}
-
-
-@dataclass
-class Document:
-    kind: str
-    pk: int
-    fields: list  # of SearchField, the title's field first
-    titles: dict  # language → the title a result shows
-    row: dict  # the values read, for snippets and the result's details
-    snippet_fields: tuple = ()
-    url_args: tuple = ()
-    title_field: str = ""  # the translated field the title comes from
-
-    def url(self):
-        name, kwargs, anchor = self.url_args
-        return reverse(name, kwargs=kwargs) + anchor
-
-    def raw(self):
-        """All of the document's texts in one string, fields apart by a control character."""
-        return FIELD_SEPARATOR.join(text.raw for field in self.fields for text in field.texts)
-
-
-def _texts(row, name, *, translated=True):
-    """The field's values per language, without empty ones and without duplicates."""
-    if not translated:
-        value = row.get(name) or ""
-        return [Text(value, "")] if value else []
-    texts, seen = [], set()
-    for language in LANGUAGES:
-        value = row.get(f"{name}_{language}") or ""
-        if value and value not in seen:
-            seen.add(value)
-            texts.append(Text(value, language))
-    return texts
-
-
-def _in_language(row, name, language):
-    """A translated field's value in ``language``, falling back to German like the pages do."""
-    return row.get(f"{name}_{language}") or row.get(f"{name}_de") or ""
-
-
-def _fallback_language(row, name, language):
-    """ "de" when ``_in_language`` fell back to German for ``language``, else ""."""
-    if not name or language == "de" or row.get(f"{name}_{language}"):
-        return ""
-    return "de" if row.get(f"{name}_de") else ""
-
-
-def _translated(*names):
-    return [f"{name}_{language}" for name in names for language in LANGUAGES]
-
-
-def _join_name(title_before, given_name, family_name, title_after):
-    name = " ".join(part for part in (title_before, given_name, family_name) if part)
-    return f"{name}, {title_after}" if title_after else name
-
-
-def project_documents():
-    rows = (
-        Project.objects.published()
-        .rewrite(False)
-        .values(
-            "pk",
-            "slug",
-            "code",
-            "acronym",
-            "start_year",
-            "start_month",
-            "end_year",
-            "end_month",
-            *_translated("title", "subtitle", "description"),
-        )
-    )
-    for row in rows:
-        prefix = f"{row['code']}: " if row["code"] else ""
-        yield Document(
-            kind="project",
-            pk=row["pk"],
-            fields=[
-                SearchField("title", 10, _texts(row, "title")),
-                SearchField("code", 9, _texts(row, "code", translated=False)),
-                SearchField("acronym", 9, _texts(row, "acronym", translated=False)),
-                SearchField("subtitle", 6, _texts(row, "subtitle")),
-                SearchField("description", 2, _texts(row, "description")),
-            ],
-            titles={lang: prefix + _in_language(row, "title", lang) for lang in LANGUAGES},
-            title_field="title",
-            row=row,
-            snippet_fields=("subtitle", "description"),
-            url_args=("projects:detail", {"slug": row["slug"]}, ""),
-        )
-
-
-def organisation_documents():
-    """Organisations of published projects, with the names the projects list them under."""
-    historic = {}
-    names = (
-        Funding.objects.filter(project__published=True)
-        .rewrite(False)
-        .values_list("organisation_id", *_translated("name_as_listed", "short_name_as_listed"))
-    )
-    for org_id, *listed in names:
-        historic.setdefault(org_id, set()).update(name for name in listed if name)
-    public = Organisation.objects.with_public_projects().values("pk")
-    rows = (
-        Organisation.objects.filter(pk__in=public)
-        .rewrite(False)
-        .values("pk", "slug", *_translated("name", "short_name", "description"))
-    )
-    for row in rows:
-        yield Document(
-            kind="organisation",
-            pk=row["pk"],
-            fields=[
-                SearchField("name", 10, _texts(row, "name")),
-                SearchField("short_name", 9, _texts(row, "short_name")),
-                SearchField(
-                    "history", 6, [Text(name, "") for name in sorted(historic.get(row["pk"], ()))]
-                ),
-                SearchField("description", 2, _texts(row, "description")),
-            ],
-            titles={lang: _in_language(row, "name", lang) for lang in LANGUAGES},
-            title_field="name",
-            row=row,
-            snippet_fields=("description",),
-            url_args=("projects:organisation", {"slug": row["slug"]}, ""),
-        )
-
-
-def person_documents():
-    public = Person.objects.public().values("pk")
-    rows = (
-        Person.objects.filter(pk__in=public)
-        .rewrite(False)
-        .values(
-            "pk",
-            "slug",
-            "title_before",
-            "given_name",
-            "family_name",
-            "title_after",
-            *_translated("affiliation"),
-        )
-    )
-    for row in rows:
-        name = _join_name(
-            row["title_before"], row["given_name"], row["family_name"], row["title_after"]
-        )
-        yield Document(
-            kind="person",
-            pk=row["pk"],
-            fields=[
-                SearchField("name", 10, [Text(name, "")]),
-                SearchField("affiliation", 3, _texts(row, "affiliation")),
-            ],
-            titles=dict.fromkeys(LANGUAGES, name),
-            row=row,
-            snippet_fields=("affiliation",),
-            url_args=("people:detail", {"slug": row["slug"]}, ""),
-        )
-
-
-def report_documents():
-    rows = AnnualReport.objects.published().values(
-        "pk", "year", "series__slug", *_translated("series__title")
-    )
-    for row in rows:
-        titles = {
-            lang: f"{_in_language(row, 'series__title', lang)} {row['year']}" for lang in LANGUAGES
-        }
-        texts = [Text(titles["de"], "de")]
-        if titles["en"] != titles["de"]:
-            texts.append(Text(titles["en"], "en"))
-        yield Document(
-            kind="report",
-            pk=row["pk"],
-            fields=[SearchField("title", 10, texts)],
-            titles=titles,
-            title_field="series__title",
-            row=row,
-            url_args=("reports:detail", {"series": row["series__slug"], "year": row["year"]}, ""),
-        )
-
-
-def interview_documents():
-    visible = Interview.objects.published().filter(project__published=True)
-    names = {}
-    through = Interview.interviewees.through.objects.filter(interview__in=visible)
-    for interview_id, *parts in through.values_list(
-        "interview_id",
-        "person__title_before",
-        "person__given_name",
-        "person__family_name",
-        "person__title_after",
-    ):
-        names.setdefault(interview_id, []).append(_join_name(*parts))
-    rows = visible.rewrite(False).values(
-        "pk",
-        "project__slug",
-        "interviewer__title_before",
-        "interviewer__given_name",
-        "interviewer__family_name",
-        "interviewer__title_after",
-        *_translated("title", "headline", "teaser", "project__title"),
-    )
-    for row in rows:
-        people = list(names.get(row["pk"], ()))
-        if row["interviewer__family_name"]:
-            people.append(
-                _join_name(
-                    row["interviewer__title_before"],
-                    row["interviewer__given_name"],
-                    row["interviewer__family_name"],
-                    row["interviewer__title_after"],
-                )
-            )
-        yield Document(
-            kind="interview",
-            pk=row["pk"],
-            fields=[
-                SearchField("title", 8, _texts(row, "title")),
-                SearchField("headline", 6, _texts(row, "headline")),
-                SearchField("people", 4, [Text(name, "") for name in people]),
-                SearchField("teaser", 3, _texts(row, "teaser")),
-            ],
-            titles={lang: _in_language(row, "title", lang) for lang in LANGUAGES},
-            title_field="title",
-            row=row,
-            snippet_fields=("headline", "teaser"),
-            url_args=(
-                "projects:detail",
-                {"slug": row["project__slug"]},
-                f"#interview-{row['pk']}",
-            ),
-        )
-
-
-def documents():
-    """Every public entry as a search document, in eight queries however many there are."""
-    yield from project_documents()
-    yield from organisation_documents()
-    yield from person_documents()
-    yield from report_documents()
-    yield from interview_documents()
-
-
-# -- Matching and scoring ------------------------------------------------------------------
-
-
-def _is_word_start(text, index):
-    return index == 0 or not text[index - 1].isalnum()
-
-
-def _is_word_end(text, index):
-    return index >= len(text) or not text[index].isalnum()
-
-
-def _quality_in(haystack, needle):
-    """1.0 for a whole word, 0.8 for the start of a word, 0.6 inside a word, 0 for none."""
-    index = haystack.find(needle)
-    if index < 0:
-        return 0.0
-    best = 0.6
-    checked = 0
-    while index >= 0 and checked < 5:
-        if _is_word_start(haystack, index):
-            if _is_word_end(haystack, index + len(needle)):
-                return 1.0
-            best = 0.8
-        index = haystack.find(needle, index + 1)
-        checked += 1
-    return best
-
-
-def _match_quality(text, term):
-    """How well ``term`` occurs in ``text`` (one field, one language): 0 if not at all.
-
-    A whole word counts 1.0, the start of a word 0.8, a part of a word (a compound's
-    second part) 0.6, a stem only 0.4. The squashed spelling ("ae" as "a") is looked at
-    only when the folded one does not match.
-    """
-    quality = (
-        _quality_in(text.folded, term.folded)
-        # "Foerderer" typed, "Förderer" written: the squashed term is in the folded text.
-        or _quality_in(text.folded, term.squashed)
-        or _quality_in(text.squashed, term.squashed)
-    )
-    if quality:
-        return quality
-    if term.stem and (term.stem in text.folded or term.stem_squashed in text.squashed):
-        return 0.4
-    return 0.0
-
-
-def score(document, query, language):
-    """The document's score for ``query``, 0 unless every term occurs in some field.
-
-    Each term counts with its best field: the field's weight times the match quality,
-    a little less when found only in the other language's text.
-    """
-    total = 0.0
-    for term in query.terms:
-        best = 0.0
-        for search_field in document.fields:
-            for text in search_field.texts:
-                quality = _match_quality(text, term)
-                if quality:
-                    if text.language and text.language != language:
-                        quality *= 0.9
-                    best = max(best, search_field.weight * quality)
-        if not best:
-            return 0.0
-        total += best
-    # The whole query as it was typed, inside a title or name: a strong sign.
-    if len(query.terms) > 1:
-        phrase = squash(fold(" ".join(term.text for term in query.terms)))
-        head = document.fields[0]
-        if any(phrase in text.squashed for text in head.texts):
-            total += 5
-    return total
-
-
 # -- Highlighting --------------------------------------------------------------------------
 
 
@@ -640,8 +317,12 @@ def _match_spans(text, terms):
         if not hits and term.stem:
             hits = positions.spans(term.stem) + positions.spans(term.stem_squashed, squashed=True)
         found += hits
+    return _merge(found)
+
+
+def _merge(spans):
     merged = []
-    for start, end in sorted(found):
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
@@ -649,10 +330,10 @@ def _match_spans(text, terms):
     return merged
 
 
-def highlight(text, terms):
-    """``text`` escaped, with every match of ``terms`` in ``<mark>``."""
+def highlight(text, terms, marked=()):
+    """``text`` escaped, with every match of ``terms`` (and the spans ``marked``) in ``<mark>``."""
     parts, position = [], 0
-    for start, end in _match_spans(text, terms):
+    for start, end in _merge([*_match_spans(text, terms), *marked]):
         parts.append(escape(text[position:start]))
         parts.append(f"<mark>{escape(text[start:end])}</mark>")
         position = end
@@ -679,7 +360,147 @@ def excerpt(text, terms, length=SNIPPET_LENGTH):
     return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
 
 
+# -- Searching -----------------------------------------------------------------------------
+
+KIND_ORDER = [kind for kind, _label in SearchEntry.Kind.choices]
+KIND_LABELS = dict(SearchEntry.Kind.choices)
+FTS_TABLE = "clusterspace_search_fts"
+# pg_trgm's word similarity a misspelt term needs (its default threshold is 0.6).
+MIN_TERM_FOR_SIMILARITY = 4
+
+
+def _is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def _fts_string(text):
+    """An FTS5 string: the text in double quotes, a quote inside doubled. Whatever the
+    text holds, FTS5 reads it as characters to find, never as syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _needles(term):
+    """The folded strings of which one must occur for ``term`` to match."""
+    if len(term.key) < 3:
+        return [" " + term.key]  # two characters: the start of a word
+    return [term.key, term.stem_key] if term.stem_key else [term.key]
+
+
+def _sqlite_match(query):
+    """One FTS5 expression for the trigram table: every term, each as any of its needles."""
+    return " AND ".join(
+        "(" + " OR ".join(_fts_string(needle) for needle in _needles(term)) + ")"
+        for term in query.terms
+    )
+
+
+def _tsquery(term):
+    from django.contrib.postgres.search import SearchQuery
+
+    # plainto_tsquery: the text's words, stemmed, ANDed; no operator in it counts.
+    return (
+        SearchQuery(term.key, config="clusterspace_de")
+        | SearchQuery(term.key, config="clusterspace_en")
+        | SearchQuery(term.key, config="simple")
+    )
+
+
+def _document():
+    from django.contrib.postgres.search import SearchVectorField
+
+    table = connection.ops.quote_name(SearchEntry._meta.db_table)
+    return RawSQL(f"{table}.{connection.ops.quote_name('document')}", [], SearchVectorField())
+
+
+def _term_score(term):
+    """The points ``term`` earns in an entry (see the module's docstring)."""
+    whole, start = f" {term.key} ", f" {term.key}"
+
+    def title(needle):
+        return Q(title_key_de__contains=needle) | Q(title_key_en__contains=needle)
+
+    def text(needle):
+        return Q(text_key_de__contains=needle) | Q(text_key_en__contains=needle)
+
+    return Case(
+        When(title(whole), then=Value(10.0)),
+        When(title(start), then=Value(8.0)),
+        When(title(term.key), then=Value(6.0)),
+        When(names_key__contains=whole, then=Value(5.0)),
+        When(names_key__contains=start, then=Value(4.0)),
+        When(names_key__contains=term.key, then=Value(3.0)),
+        When(text(whole), then=Value(2.0)),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+
+
+def _score(query):
+    total = Value(0.0, output_field=FloatField())
+    for term in query.terms:
+        total = total + _term_score(term)
+    return total
+
+
+def matching(query):
+    """The index's entries that match ``query``, best first: a QuerySet (not yet run)."""
+    entries = SearchEntry.objects.all()
+    score = _score(query)
+    if _is_postgresql():
+        from django.contrib.postgres.search import SearchRank
+
+        entries = entries.alias(document=_document())
+        combined = None
+        for term in query.terms:
+            condition = Q(document=_tsquery(term))
+            for needle in _needles(term):
+                condition |= Q(folded__contains=needle)
+            entries = entries.filter(condition)
+            combined = _tsquery(term) if combined is None else combined & _tsquery(term)
+        score = score + SearchRank(_document(), combined)
+    else:
+        rows = RawSQL(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_sqlite_match(query)]
+        )
+        entries = entries.filter(pk__in=rows)
+    return entries.annotate(score=score).order_by("-score", "kind_order", "title_de", "pk")
+
+
+def similar(query):
+    """PostgreSQL only: entries in which each term of four or more characters is close to
+    a word (pg_trgm's ``<%``, served by the trigram index); None elsewhere or without such
+    a term."""
+    terms = [term for term in query.terms if len(term.key) >= MIN_TERM_FOR_SIMILARITY]
+    if not _is_postgresql() or not terms:
+        return None
+    entries = SearchEntry.objects.all()
+    score = Value(0.0, output_field=FloatField())
+    for term in terms:
+        entries = entries.filter(RawSQL("%s <%% folded", [term.key], output_field=BooleanField()))
+        score = score + TrigramWordSimilarity(Value(term.key), "folded")
+    return entries.annotate(score=score).order_by("-score", "kind_order", "title_de", "pk")
+
+
 # -- Results -------------------------------------------------------------------------------
+
+RESULT_FIELDS = (
+    "kind",
+    "object_id",
+    "url_name",
+    "url_kwargs",
+    "url_anchor",
+    "title_de",
+    "title_en",
+    "text_de",
+    "text_en",
+    "text_key_de",
+    "text_key_en",
+    "details_de",
+    "details_en",
+    "score",
+)
+# ts_headline marks its matches with these; never in a text (control characters).
+START_SEL, STOP_SEL = "\x02", "\x03"
 
 
 @dataclass
@@ -696,184 +517,147 @@ class Result:
     score: float
 
 
-def _snippet(document, query, language):
-    """The passage to show, its language if not the page's, and whether it is shown because
-    the match is only in the other language's text.
-
-    The first snippet field that matches, preferably in the page's language (or German,
-    where a translation is missing, as on the pages); else the first that has a text.
-    """
-    row = document.row
-    fields = {search_field.name: search_field for search_field in document.fields}
-    for name in document.snippet_fields:
-        page_text = _in_language(row, name, language)
-        if page_text and _match_spans(page_text, query.terms):
-            return page_text, _fallback_language(row, name, language), False
-        for text in fields[name].texts:
-            if text.language not in ("", language) and any(
-                _match_quality(text, term) for term in query.terms
-            ):
-                return text.raw, text.language, True
-    for name in document.snippet_fields:
-        page_text = _in_language(row, name, language)
-        if page_text:
-            return page_text, _fallback_language(row, name, language), False
-    return "", "", False
+def _matches(text_key, query):
+    return any(needle in text_key for term in query.terms for needle in (*_needles(term), term.key))
 
 
-def _details(document, language):
-    row = document.row
-    if document.kind == "project":
-        start = YearMonth(row["start_year"], row["start_month"])
-        end = YearMonth(row["end_year"], row["end_month"]) if row["end_year"] else None
-        return format_span(start, end)
-    if document.kind == "interview":
-        return _in_language(row, "project__title", language)
-    return ""
+def _headline(fragment):
+    """ts_headline's fragment: the text without the markers, and the marked spans."""
+    text, spans, start = [], [], None
+    length = 0
+    for char in fragment:
+        if char == START_SEL:
+            start = length
+        elif char == STOP_SEL and start is not None:
+            spans.append((start, length))
+            start = None
+        else:
+            text.append(char)
+            length += 1
+    return "".join(text), spans
 
 
-def _result(document, query, score_value, language):
-    snippet, snippet_language, other_language = _snippet(document, query, language)
+def _snippet(row, query, language):
+    """(html, language if not the page's, whether shown for a match in the other language)."""
+    own_language = language if row[f"text_{language}"] else "de"
+    other = "en" if own_language == "de" else "de"
+    choice = (row[f"text_{own_language}"], own_language, False)
+    if (
+        row[f"text_{other}"]
+        and not _matches(row[f"text_key_{own_language}"], query)
+        and _matches(row[f"text_key_{other}"], query)
+    ):
+        choice = (row[f"text_{other}"], other, True)
+    text, text_language, in_other = choice
+    if not text:
+        return "", "", False
+    headline = row.get(f"headline_{text_language}")
+    if headline:
+        # Spaces as the text is compared below; the markers are no spaces, so they stay.
+        fragment, marked = _headline(" ".join(headline.split()))
+        flat = " ".join(text.split())
+        if fragment and fragment in flat:
+            prefix = "… " if not flat.startswith(fragment) else ""
+            suffix = " …" if not flat.endswith(fragment) else ""
+            html = highlight(fragment, query.terms, marked)
+            snippet = mark_safe(f"{prefix}{html}{suffix}")  # the pieces are escaped above
+            return snippet, "" if text_language == language else text_language, in_other
+    snippet = highlight(excerpt(text, query.terms), query.terms)
+    return snippet, "" if text_language == language else text_language, in_other
+
+
+def _result(row, query, language):
+    title = row[f"title_{language}"] or row["title_de"]
+    title_language = "de" if language != "de" and not row[f"title_{language}"] else ""
+    snippet, snippet_language, in_other = _snippet(row, query, language)
+    with translation.override(language):
+        url = reverse(row["url_name"], kwargs=row["url_kwargs"] or {}) + row["url_anchor"]
     return Result(
-        kind=document.kind,
-        kind_label=KIND_LABELS[document.kind],
-        title=highlight(document.titles[language], query.terms),
-        title_language=_fallback_language(document.row, document.title_field, language),
-        url=document.url(),
-        snippet=highlight(excerpt(snippet, query.terms), query.terms) if snippet else "",
+        kind=row["kind"],
+        kind_label=KIND_LABELS[row["kind"]],
+        title=highlight(title, query.terms),
+        title_language=title_language,
+        url=url,
+        snippet=snippet,
         snippet_language=snippet_language,
-        snippet_in_other_language=other_language,
-        details=_details(document, language),
-        score=round(score_value, 2),
+        snippet_in_other_language=in_other,
+        details=row[f"details_{language}"] or row["details_de"],
+        score=round(row["score"], 2),
     )
 
 
-class Hits(list):
-    """Scored documents, best first; turned into ``Result`` objects when shown."""
+class Hits:
+    """The matching entries, best first, read a page at a time.
 
-    def __init__(self, items, query, language):
-        super().__init__(items)
+    ``count()`` and a slice are one query each, so a ``Paginator`` over ``Hits`` reads
+    two queries per page however large the archive; a slice gives ``Result`` objects.
+    """
+
+    def __init__(self, entries, query, language, approximate=False):
+        self.entries = entries
         self.query = query
         self.language = language
+        self.approximate = approximate  # found by similar spelling only
+
+    def count(self):
+        return 0 if self.entries is None else self.entries.count()
+
+    def __len__(self):
+        return self.count()
 
     def __getitem__(self, index):
-        item = super().__getitem__(index)
-        if isinstance(index, slice):
-            return [_result(doc, self.query, value, self.language) for value, doc in item]
-        value, doc = item
-        return _result(doc, self.query, value, self.language)
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        if self.entries is None:
+            return []
+        rows = self.entries.values(*RESULT_FIELDS)
+        if _is_postgresql():
+            rows = rows.annotate(**self._headlines())
+            fields = (*RESULT_FIELDS, "headline_de", "headline_en")
+            rows = rows.values(*fields)
+        return [_result(row, self.query, self.language) for row in rows[index]]
+
+    def _headlines(self):
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery
+
+        text = " ".join(term.key for term in self.query.terms)
+        options = {"start_sel": START_SEL, "stop_sel": STOP_SEL, "max_words": 35, "min_words": 15}
+        return {
+            f"headline_{language}": SearchHeadline(
+                f"text_{language}",
+                SearchQuery(text, config=config, search_type="plain"),
+                config=config,
+                **options,
+            )
+            for language, config in (("de", "clusterspace_de"), ("en", "clusterspace_en"))
+        }
 
     def counts(self):
-        counts = dict.fromkeys(KIND_ORDER, 0)
-        for _value, doc in list.__iter__(self):
-            counts[doc.kind] += 1
-        return [(kind, KIND_LABELS[kind], n) for kind, n in counts.items() if n]
-
-
-def _postgres_ranks(query):
-    """PostgreSQL's full-text matches: {(kind, pk): rank}, German and English configurations."""
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    text = " ".join(term.text for term in query.terms)
-    search = SearchQuery(text, config="german", search_type="websearch") | SearchQuery(
-        text, config="english", search_type="websearch"
-    )
-
-    def vector(weights):
-        parts = []
-        for name, weight in weights:
-            for language, config in (("de", "german"), ("en", "english")):
-                parts.append(SearchVector(f"{name}_{language}", weight=weight, config=config))
-        combined = parts[0]
-        for part in parts[1:]:
-            combined = combined + part
-        return combined
-
-    sources = (
-        (
-            "project",
-            Project.objects.published(),
-            [("title", "A"), ("subtitle", "B"), ("description", "C")],
-        ),
-        (
-            "organisation",
-            Organisation.objects.filter(
-                pk__in=Organisation.objects.with_public_projects().values("pk")
-            ),
-            [("name", "A"), ("short_name", "A"), ("description", "C")],
-        ),
-        (
-            "interview",
-            Interview.objects.published().filter(project__published=True),
-            [("title", "A"), ("headline", "B"), ("teaser", "C")],
-        ),
-    )
-    ranks = {}
-    for kind, queryset, weights in sources:
-        matches = (
-            queryset.annotate(document=vector(weights))
-            .filter(document=search)
-            .annotate(rank=SearchRank(vector(weights), search))
-            .values_list("pk", "rank")
-        )
-        for pk, rank in matches:
-            ranks[(kind, pk)] = rank
-    return ranks
-
-
-def _candidates(documents, query):
-    """The documents in which every term (or its stem) occurs somewhere.
-
-    All texts are folded at once, as one string: string methods written in C do the work,
-    and only the documents that pass are scored field by field.
-    """
-    raws = [document.raw() for document in documents]
-    corpus = DOCUMENT_SEPARATOR.join(raws)
-    if corpus.count(DOCUMENT_SEPARATOR) != max(len(raws) - 1, 0):  # a text holds one itself
-        corpus = DOCUMENT_SEPARATOR.join(raw.replace(DOCUMENT_SEPARATOR, " ") for raw in raws)
-    folded = fold(corpus)
-    squashed = squash(folded)
-    for document, in_folded, in_squashed in zip(
-        documents,
-        folded.split(DOCUMENT_SEPARATOR),
-        squashed.split(DOCUMENT_SEPARATOR),
-        strict=True,
-    ):
-        if all(
-            term.folded in in_folded
-            or term.squashed in in_folded
-            or term.squashed in in_squashed
-            or (term.stem and (term.stem in in_folded or term.stem_squashed in in_squashed))
-            for term in query.terms
-        ):
-            yield document
+        """[(kind, label, number)] of the matches, in the kinds' order: one query."""
+        if self.entries is None:
+            return []
+        numbers = dict(self.entries.order_by().values_list("kind").annotate(number=Count("pk")))
+        return [(kind, KIND_LABELS[kind], numbers[kind]) for kind in KIND_ORDER if kind in numbers]
 
 
 def search(query, language=None):
-    """The public entries matching ``query``, best first, as ``Hits``."""
-    language = (language or get_language() or "de")[:2]
+    """The public entries matching ``query`` in ``language``'s view, as ``Hits``.
+
+    Runs nothing yet: the page asks for the count and one page of results.
+    """
+    language = (language or translation.get_language() or "de")[:2]
     if language not in LANGUAGES:
         language = "de"
     if not query:
-        return Hits([], query, language)
-    ranks = _postgres_ranks(query) if connection.vendor == "postgresql" else {}
-    everything = list(documents())
-    candidates = list(_candidates(everything, query))
-    if ranks:
-        chosen = {id(document) for document in candidates}
-        candidates += [
-            document
-            for document in everything
-            if (document.kind, document.pk) in ranks and id(document) not in chosen
-        ]
-    scored = []
-    for document in candidates:
-        value = score(document, query, language)
-        rank = ranks.get((document.kind, document.pk))
-        if rank is not None:
-            # Stemmed matches the substring search missed count like a stem match here.
-            value = max(value, 4.0) + 10 * rank
-        if value:
-            scored.append((value, document))
-    scored.sort(key=lambda item: (-item[0], KIND_ORDER.index(item[1].kind), item[1].pk))
-    return Hits(scored, query, language)
+        return Hits(None, query, language)
+    return Hits(matching(query), query, language)
+
+
+def search_with_fallback(query, language=None):
+    """``search``, and where it finds nothing on PostgreSQL, entries of similar spelling."""
+    hits = search(query, language)
+    if query and hits.count() == 0:
+        entries = similar(query)
+        if entries is not None:
+            return Hits(entries, query, hits.language, approximate=True)
+    return hits

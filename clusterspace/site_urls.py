@@ -9,6 +9,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from core.pagination import paged
+
 from . import site_views
 from .feeds import ArchiveFeed
 from .sitemaps import SITEMAPS
@@ -17,6 +19,7 @@ app_name = "site"
 
 urlpatterns = [
     path(_("suche/"), site_views.search_view, name="search"),
+    *paged(_("zeitleiste/<int:decade>/"), site_views.DecadeView.as_view(), "timeline"),
     # ".xml": a static copy of the site (export_site) is served with an XML type.
     path("feed.xml", ArchiveFeed(), name="feed"),
     path("feed/", RedirectView.as_view(pattern_name="site:feed", permanent=True)),

@@ -1,19 +1,24 @@
-"""Site-wide pages for finding things: search, open data, robots.txt.
+"""Site-wide pages for finding things: search, the timeline by decade, open data, robots.txt.
 
 The feed and the sitemap are in ``feeds.py`` and ``sitemaps.py``; the URLs of all of
 them in ``site_urls.py``.
 """
 
+from itertools import chain
+
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
 
-from . import exports
+from core.pagination import PagedMixin, page_or_404
+
+from . import exports, timeline
 from .models import OpenDataLicence
-from .search import MAX_QUERY_LENGTH, Query, search
+from .search import MAX_QUERY_LENGTH, Query, search_with_fallback
 
 RESULTS_PER_PAGE = 20
 
@@ -27,8 +32,10 @@ def search_view(request):
     """
     raw = request.GET.get("q", "")
     query = Query.parse(raw)
-    hits = search(query)
+    hits = search_with_fallback(query)
+    # The database counts and reads one page: the same queries however large the archive.
     page = Paginator(hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    total = page.paginator.count
     return render(
         request,
         "clusterspace/search.html",
@@ -37,11 +44,42 @@ def search_view(request):
             "submitted": "q" in request.GET,
             "page_obj": page,
             "results": list(page.object_list),
-            "counts": hits.counts(),
-            "total": len(hits),
+            "counts": hits.counts() if total else [],
+            "total": total,
+            "approximate": hits.approximate,
             "max_length": MAX_QUERY_LENGTH,
         },
     )
+
+
+class DecadeView(PagedMixin, TemplateView):
+    """The timeline of one decade: the published projects that ran in it, in pages.
+
+    Only decades in which projects ran exist (``timeline.decades``); any other number
+    in the address is a 404.
+    """
+
+    template_name = "clusterspace/timeline_decade.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        decade = self.kwargs["decade"]
+        decades = timeline.decades()
+        if decade not in decades:
+            raise Http404("Zu diesem Jahrzehnt gibt es keine Zeitleiste.")
+        page = page_or_404(
+            timeline.in_decade(decade), timeline.DECADE_PAGE_SIZE, self.kwargs.get("page", 1)
+        )
+        position = decades.index(decade)
+        # The URL's own arguments (decade, page) are in kwargs already.
+        return super().get_context_data(
+            last_year=decade + 9,
+            page_obj=page,
+            earlier=decades[position - 1] if position else None,
+            later=decades[position + 1] if position + 1 < len(decades) else None,
+            **timeline.timeline(page.object_list, years=(decade, decade + 9)),
+            **kwargs,
+        )
 
 
 @require_safe
@@ -62,9 +100,9 @@ def _attachment(response, filename):
 
 @require_safe
 def export_json(request):
-    data = exports.Archive(request).as_json()
-    response = JsonResponse(
-        data, json_dumps_params={"ensure_ascii": False, "indent": 2}, charset="utf-8"
+    archive = exports.Archive(request)
+    response = StreamingHttpResponse(
+        archive.json_text(), content_type="application/json", charset="utf-8"
     )
     return _attachment(response, "projektarchiv.json")
 
@@ -74,9 +112,9 @@ def export_csv(request, table):
     if table not in exports.Archive.TABLES:
         raise Http404("Diese Tabelle gibt es nicht.")
     archive = exports.Archive(request)
-    text = exports.csv_text(archive.TABLES[table], archive.table(table))
     # With a byte order mark, spreadsheet programs read the UTF-8 correctly.
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    text = chain(["\ufeff"], archive.csv_text(table))
+    response = StreamingHttpResponse(text, content_type="text/csv; charset=utf-8")
     return _attachment(response, f"projektarchiv-{table}.csv")
 
 

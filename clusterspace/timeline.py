@@ -1,4 +1,8 @@
-"""The overview's timeline: every published project as a bar, month by month, as SVG.
+"""The projects' timeline: each published project as a bar, month by month, as SVG.
+
+The home page draws the newest projects (``HOME_WINDOW``); the whole timeline is
+reachable by decade, a page per decade (``/de/zeitleiste/2010/``) with the projects that
+ran in it, in pages of ``DECADE_PAGE_SIZE``: no page draws the whole archive.
 
 Drawn on the server from the projects' data, so a new project appears by itself. The
 current month is a dashed line ("heute"); ongoing projects are drawn in a stronger colour
@@ -13,11 +17,19 @@ Policy does not block them; ``static/css/site.css`` may override them by class.
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Max, Min, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.months import YearMonth, format_span
+from projects.models import Project
+
+# The home page's window: the twelve newest projects, about one screen of bars (42 px a
+# row), which shows the five real projects whole.
+HOME_WINDOW = 12
+# A decade's page: 50 bars, a few screens; the decade's further projects on further pages.
+DECADE_PAGE_SIZE = 50
 
 MONTH_WIDTH = 6  # px per month
 LABEL_HEIGHT = 16
@@ -80,14 +92,20 @@ def _x(month, first):
     return MARGIN + (month.index - first.index) * MONTH_WIDTH
 
 
-def render_svg(rows, today=None):
-    """The timeline as an SVG element (safe HTML), or "" when there is nothing to draw."""
+def render_svg(rows, today=None, years=None):
+    """The timeline as an SVG element (safe HTML), or "" when there is nothing to draw.
+
+    ``years``: (first, last) to draw only those years (a decade), bars cut at their edges.
+    """
     if not rows:
         return ""
     today = today or YearMonth.today()
-    first = YearMonth(min(row.start for row in rows).year, 1)
-    last_year = max(max(row.end for row in rows).year, today.year)
-    last = YearMonth(last_year, 12)
+    if years:
+        first, last = YearMonth(years[0], 1), YearMonth(years[1], 12)
+    else:
+        first = YearMonth(min(row.start for row in rows).year, 1)
+        last_year = max(max(row.end for row in rows).year, today.year)
+        last = YearMonth(last_year, 12)
     months = last.index - first.index + 1
     width = 2 * MARGIN + months * MONTH_WIDTH
     row_height = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
@@ -124,8 +142,8 @@ def render_svg(rows, today=None):
     # Bars, with their labels above; labels of bars in the right half end at the bar's end.
     for index, row in enumerate(rows):
         row.y = AXIS_HEIGHT + index * row_height
-        x1 = _x(row.start, first)
-        x2 = _x(row.end, first) + MONTH_WIDTH
+        x1 = _x(max(row.start, first), first)
+        x2 = _x(min(row.end, last), first) + MONTH_WIDTH
         bar_y = row.y + LABEL_HEIGHT
         colour = COLOUR_ONGOING if row.ongoing else COLOUR_BAR
         label = _short(row.label, 90)
@@ -146,9 +164,11 @@ def render_svg(rows, today=None):
     for row in rows:
         if row.predecessor is None:
             continue
-        before = by_pk[row.predecessor.pk]
-        x_from = _x(before.end, first) + MONTH_WIDTH
-        x_to = _x(row.start, first)
+        before = by_pk.get(row.predecessor.pk)
+        if before is None:  # the predecessor is drawn on another page
+            continue
+        x_from = _x(min(before.end, last), first) + MONTH_WIDTH
+        x_to = _x(max(row.start, first), first)
         x_start = min(x_from, x_to) - 8
         parts.append(
             f'<path class="timeline__lineage" d="M{x_start} '
@@ -177,7 +197,42 @@ def render_svg(rows, today=None):
     )
 
 
-def timeline(projects, today=None):
+def timeline(projects, today=None, years=None):
     """What ``includes/_timeline.html`` shows: the SVG and its rows for the text alternative."""
     rows = build_rows(projects, today)
-    return {"svg": render_svg(rows, today), "rows": rows}
+    return {"svg": render_svg(rows, today, years), "rows": rows}
+
+
+def newest(count=HOME_WINDOW):
+    """The ``count`` newest published projects (by start), and whether there are more:
+    one query for ``count + 1`` rows."""
+    projects = list(
+        Project.objects.published().order_by("-start_year", "-start_month", "-pk")[: count + 1]
+    )
+    return projects[:count], len(projects) > count
+
+
+def decades(today=None):
+    """The first years of the decades in which published projects ran, oldest first
+    (1990, 2000 …): one query."""
+    span = Project.objects.published().aggregate(
+        first=Min("start_year"),
+        last=Max("end_year"),
+        open_ended=Count("pk", filter=Q(end_year__isnull=True)),
+    )
+    if span["first"] is None:
+        return []
+    last = span["last"] or span["first"]
+    if span["open_ended"]:
+        last = max(last, (today or YearMonth.today()).year)
+    return list(range(span["first"] // 10 * 10, last // 10 * 10 + 1, 10))
+
+
+def in_decade(decade):
+    """The published projects that ran in the decade starting ``decade``, by start."""
+    return (
+        Project.objects.published()
+        .filter(start_year__lte=decade + 9)
+        .filter(Q(end_year__gte=decade) | Q(end_year__isnull=True))
+        .order_by("start_year", "start_month", "pk")
+    )

@@ -1,4 +1,4 @@
-from django.urls import path
+from core.pagination import paged
 
 from . import views
 
@@ -7,5 +7,5 @@ app_name = "people"
 # A person's page ("detail", "<slug:slug>/") shows interviews from ``reports``: its view
 # is composed in ``clusterspace``, whose URLs add it to these under the same name.
 urlpatterns = [
-    path("", views.PersonListView.as_view(), name="index"),
+    *paged("", views.PersonListView.as_view(), "index"),
 ]

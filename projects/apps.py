@@ -12,4 +12,4 @@ class ProjectsConfig(AppConfig):
         from .models import Organisation, Project
 
         track(Project, "projects:detail")
-        track(Organisation, "projects:organisation")
+        track(Organisation, "projects:organisation", "projects:organisation-page")

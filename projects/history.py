@@ -10,7 +10,9 @@ does not state.
 
 from dataclasses import dataclass, field
 
-from core.months import format_span
+from django.db.models import Count, F, Max, Min, Q
+
+from core.months import YearMonth, format_span
 
 
 @dataclass
@@ -53,3 +55,61 @@ def name_history(fundings):
     for entry in names.values():
         entry.projects.sort(key=lambda project: project.start)
     return sorted(names.values(), key=lambda entry: (entry.start, entry.name))
+
+
+@dataclass
+class CountedName:
+    """A name with the number of its projects and their span, for an organisation whose
+    fundings fill several pages: ``name_history_counted``."""
+
+    name: str
+    short_name: str
+    project_count: int
+    start: YearMonth
+    end: YearMonth | None
+    projects: list = field(default_factory=list)
+
+    @property
+    def span(self):
+        return format_span(self.start, self.end)
+
+    @property
+    def display_name(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+def _month(index):
+    return YearMonth(index // 12, index % 12 + 1)
+
+
+def name_history_counted(fundings, complete=None):
+    """The names of ``name_history``, counted in the database: one query, one row per
+    name, earliest first, however many fundings. ``fundings``: a QuerySet of one
+    organisation's fundings. ``complete``: all of those fundings, loaded (when they fit
+    on one page), to name each name's projects as well."""
+    rows = (
+        fundings.order_by()
+        .values("name_as_listed", "short_name_as_listed")
+        .annotate(
+            project_count=Count("project", distinct=True),
+            first=Min(F("project__start_year") * 12 + F("project__start_month") - 1),
+            last=Max(F("project__end_year") * 12 + F("project__end_month") - 1),
+            open_ended=Count("pk", filter=Q(project__end_year__isnull=True)),
+        )
+    )
+    entries = [
+        CountedName(
+            name=row["name_as_listed"],
+            short_name=row["short_name_as_listed"],
+            project_count=row["project_count"],
+            start=_month(row["first"]),
+            end=None if row["open_ended"] else _month(row["last"]),
+        )
+        for row in rows
+    ]
+    if complete is not None:
+        by_name = {(entry.name, entry.short_name): entry for entry in entries}
+        for entry in name_history(complete):
+            if (entry.name, entry.short_name) in by_name:
+                by_name[(entry.name, entry.short_name)].projects = entry.projects
+    return sorted(entries, key=lambda entry: (entry.start, entry.name))

@@ -74,21 +74,6 @@ class OrganisationQuerySet(models.QuerySet):
             ),
         )
 
-    def for_page(self, projects):
-        """An organisation's page: its fundings of ``projects`` with the project, the
-        newest project first (``visible_fundings``), and the ``projects`` it is a partner
-        in (``visible_partner_projects``), in three queries."""
-        return self.prefetch_related(
-            Prefetch(
-                "fundings",
-                queryset=Funding.objects.filter(project__in=projects)
-                .select_related("project")
-                .order_by("-project__start_year", "-project__start_month"),
-                to_attr="visible_fundings",
-            ),
-            Prefetch("partner_projects", queryset=projects, to_attr="visible_partner_projects"),
-        )
-
 
 class Organisation(EditorNotes):
     """A funder, commissioning body or partner organisation."""
@@ -387,6 +372,12 @@ class FundingQuerySet(models.QuerySet):
     def for_project(self):
         """A project's fundings with their organisations (the project page links them)."""
         return self.in_project_order().select_related("organisation")
+
+    def for_organisation_page(self):
+        """Fundings with their projects, the newest project first (an organisation's page)."""
+        return self.select_related("project", "organisation").order_by(
+            "-project__start_year", "-project__start_month", "pk"
+        )
 
 
 class Funding(models.Model):

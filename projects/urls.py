@@ -1,5 +1,6 @@
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
+
+from core.pagination import paged
 
 from . import views
 
@@ -9,11 +10,9 @@ app_name = "projects"
 # filtered list ("list") filters by person: their views are composed in ``clusterspace``,
 # whose URLs add them to these under the same names.
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="index"),
-    path(_("organisationen/"), views.OrganisationListView.as_view(), name="organisations"),
-    path(
-        _("organisationen/<slug:slug>/"),
-        views.OrganisationDetailView.as_view(),
-        name="organisation",
+    *paged("", views.ProjectListView.as_view(), "index"),
+    *paged(_("organisationen/"), views.OrganisationListView.as_view(), "organisations"),
+    *paged(
+        _("organisationen/<slug:slug>/"), views.OrganisationDetailView.as_view(), "organisation"
     ),
 ]

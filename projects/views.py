@@ -1,45 +1,82 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from .history import name_history
-from .models import Organisation, Project
+from core.pagination import PagedMixin, page_or_404
+
+from .history import name_history_counted
+from .models import Funding, Organisation, Project
 
 
-class ProjectListView(ListView):
+class ProjectListView(PagedMixin, ListView):
     """The overview: the published projects, newest first, as the source lists them."""
 
     template_name = "projects/project_list.html"
     context_object_name = "projects"
+    # 24 cards: a few screens of teasers, and a whole number of rows in a grid of one,
+    # two, three or four columns. The five real projects fit on one page.
+    paginate_by = 24
 
     def get_queryset(self):
         # Editors also see unpublished projects (with a mark).
         return Project.objects.visible_to(self.request.user).for_listing()
 
 
-class OrganisationDetailView(DetailView):
-    """An organisation with its fundings of, and partnerships in, the projects the
-    visitor may see (editors: every project). Three queries."""
+class OrganisationDetailView(PagedMixin, DetailView):
+    """An organisation with its fundings and partnerships, both in pages.
+
+    A funder like the EFRE funds a large share of the archive: its page shows the
+    fundings and the partner projects in pages of ``paginate_by``; page n holds the n-th
+    page of each list, so one page number (and one pagination) serves both.
+    """
 
     template_name = "projects/organisation_detail.html"
     context_object_name = "organisation"
+    # 50 one-line entries per list: a long but readable page.
+    paginate_by = 50
 
-    def get_queryset(self):
-        return Organisation.objects.for_page(Project.objects.visible_to(self.request.user))
+    def get_object(self, queryset=None):
+        return get_object_or_404(Organisation, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        fundings = self.object.visible_fundings
+        organisation = self.object
+        fundings = Funding.objects.for_organisation_page().filter(organisation=organisation)
+        partner_projects = Project.objects.visible_to(self.request.user).filter(
+            partners=organisation
+        )
+        if not self.request.user.is_staff:  # editors also see unpublished projects
+            fundings = fundings.filter(project__published=True)
+        number = self.kwargs.get("page", 1)
+        pages = [
+            Paginator(fundings, self.paginate_by),
+            Paginator(partner_projects, self.paginate_by),
+        ]
+        # A paginator over the page numbers: the one pagination for both lists.
+        page = page_or_404(range(max(p.num_pages for p in pages)), 1, number)
+        fundings_page, partners_page = (
+            p.page(number).object_list if number <= p.num_pages else [] for p in pages
+        )
+        # The name history counts the projects per name; when all fundings are on this
+        # page it names them, too.
+        complete = fundings_page if pages[0].num_pages == 1 else None
+        history = name_history_counted(fundings, complete)
         return super().get_context_data(
-            fundings=fundings,
-            name_history=name_history(fundings),
-            partner_projects=self.object.visible_partner_projects,
+            fundings=fundings_page,
+            name_history=history,
+            partner_projects=partners_page,
+            page_obj=page,
             **kwargs,
         )
 
 
-class OrganisationListView(ListView):
+class OrganisationListView(PagedMixin, ListView):
     """Funders, commissioning bodies and partners of the published projects."""
 
     template_name = "projects/organisation_list.html"
     context_object_name = "organisations"
+    # 50 organisations by name, each a few lines; a page splits its own into funders
+    # and partners.
+    paginate_by = 50
 
     def get_queryset(self):
         return Organisation.objects.for_index()

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from core.pagination import PagedMixin
 from core.responses import file_response
 
 from .models import AnnualReport
@@ -13,9 +14,13 @@ from .models import AnnualReport
 PUBLIC_MAX_AGE = 60 * 60
 
 
-class ReportListView(ListView):
+class ReportListView(PagedMixin, ListView):
+    """The annual reports, the newest year first; a page groups its reports by series."""
+
     template_name = "reports/report_list.html"
     context_object_name = "reports"
+    # 25 reports, each a cover and a few lines: several years of several series.
+    paginate_by = 25
 
     def get_queryset(self):
         # Editors also see unpublished reports.

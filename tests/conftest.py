@@ -15,7 +15,10 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def archive(db):
     """The source page's content: five projects with their people, funders and reports."""
-    call_command("loaddata", "archive", verbosity=0)
+    from clusterspace import search_index
+
+    with search_index.deferred():  # the search index written once, as load_archive does
+        call_command("loaddata", "archive", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """Small builders for test data beyond the archive's content."""
 
+from clusterspace import search_index
 from people.models import Person, Role, RoleKind
 from projects.models import Funding, Organisation, Project
 from reports.models import AnnualReport, Interview, ReportSeries
@@ -24,7 +25,15 @@ def make_project(n, **fields):
 
 
 def populate(count):
-    """``count`` published projects, each with a funder, three roles, a report and an interview."""
+    """``count`` published projects, each with a funder, three roles, a report and an interview.
+
+    The search index is written once at the end, as ``load_archive`` does.
+    """
+    with search_index.deferred():
+        _populate(count)
+
+
+def _populate(count):
     kind, _ = RoleKind.objects.get_or_create(
         slug="bearbeitung-test", defaults={"name": "Bearbeitung"}
     )

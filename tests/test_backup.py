@@ -34,6 +34,8 @@ def public_urls():
             urls += [o.get_absolute_url() for o in Organisation.objects.all()]
             urls += [r.get_absolute_url() for r in AnnualReport.objects.published()]
             urls += [r.get_download_url() for r in AnnualReport.objects.published()]
+            # The search index is not in the backup: the restore writes it anew.
+            urls += [f"{reverse('site:search')}?q={q}" for q in ("Wulfsberg", "Cluster")]
     return urls
 
 

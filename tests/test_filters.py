@@ -111,3 +111,28 @@ def test_filtered_list_query_count_is_fixed(client, django_assert_num_queries, s
     with django_assert_num_queries(6):
         response = client.get(reverse("projects:list"), {"funder": "testfoerderer", "year": "2010"})
     assert response.status_code == 200
+
+
+def test_too_many_people_or_funders_to_list_become_a_field_for_a_name(client, archive, monkeypatch):
+    """Beyond CHOICE_LIMIT entries the page offers no select of everyone: a text field
+    takes a name, and the slug of a link still works."""
+    monkeypatch.setattr("clusterspace.filters.CHOICE_LIMIT", 2)
+    codes, response = listed(client, person="Wulfsberg")
+    html = response.content.decode()
+    assert '<input type="text" name="person" value="Wulfsberg"' in html
+    assert '<input type="text" name="funder"' in html
+    assert '<option value="stephan-duschek"' not in html
+    assert codes == {"P01"}
+    assert "Person: Wulfsberg" in html  # the active filter, as typed
+    codes, _response = listed(client, person="stephan-duschek")
+    assert len(codes) == 5
+    codes, _response = listed(client, funder="Bundesministerium")
+    assert codes == {"P01", "P02"}
+    codes, _response = listed(client, person="niemand-dieses-namens")
+    assert codes == set()
+
+
+def test_a_chairs_people_and_funders_are_offered_to_choose(client, archive):
+    html = client.get(reverse("projects:list")).content.decode()
+    assert '<select name="person"' in html and '<option value="stephan-duschek"' in html
+    assert '<select name="funder"' in html

@@ -3,6 +3,7 @@ organisations' ROR and Crossref Funder IDs) on pages, in JSON-LD and in the open
 
 import csv
 import io
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -101,7 +102,7 @@ def test_project_and_organisation_pages_show_the_grant_number(client, identified
 
 def test_open_data_carries_orcid_and_grant_number(client, identified):
     person, funding = identified
-    data = client.get(reverse("site:export_json")).json()
+    data = json.loads(client.get(reverse("site:export_json")).getvalue())
     people = {row["slug"]: row for row in data["people"]}
     assert people[person.slug]["orcid"] == f"https://orcid.org/{ORCID}"
     project = next(p for p in data["projects"] if p["slug"] == funding.project.slug)
@@ -109,7 +110,7 @@ def test_open_data_carries_orcid_and_grant_number(client, identified):
 
     def rows(table):
         response = client.get(reverse("site:export_csv", args=[table]))
-        text = b"".join(getattr(response, "streaming_content", [response.content])).decode()
+        text = response.getvalue().decode()
         return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
 
     assert {row["orcid"] for row in rows("personen")} >= {f"https://orcid.org/{ORCID}"}

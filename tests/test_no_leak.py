@@ -97,7 +97,7 @@ def outputs(client):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        text = response.content.decode("utf-8").casefold()
+        text = response.getvalue().decode("utf-8").casefold()
         if "?q=" in url:  # a search page repeats the query: only its results count
             text = text.partition('class="plain-list entries search-results"')[2]
         found.append((url, text))

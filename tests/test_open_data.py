@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clusterspace import exports
 from clusterspace.exports import Archive
 from clusterspace.models import DEFAULT_LICENCE_NAME, OpenDataLicence
 from projects.models import Project
@@ -23,14 +24,16 @@ def download_json(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert 'filename="projektarchiv.json"' in response["Content-Disposition"]
-    return json.loads(response.content)
+    assert response.streaming
+    return json.loads(response.getvalue())
 
 
 def download_csv(client, table):
     response = client.get(reverse("site:export_csv", args=[table]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8")
+    assert response.streaming
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
@@ -64,7 +67,7 @@ def test_json_holds_projects_with_funders_roles_reports_and_interviews(client, a
 
 
 def test_json_has_no_research_notes(client, archive):
-    text = client.get(reverse("site:export_json")).content.decode()
+    text = client.get(reverse("site:export_json")).getvalue().decode()
     assert "editor_notes" not in text
 
 
@@ -134,19 +137,62 @@ def test_editors_change_the_licence_in_the_admin(admin_client, db):
     assert admin_client.get(delete).status_code == 403
 
 
-def test_export_query_count_does_not_grow_with_the_archive(client, db):
-    """The same number of queries for 100 and for 5 projects (the number itself follows
-    clusterspace.composed.for_project_page, whose budget tests/test_queries.py keeps)."""
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("site:export_json"))
+def export_json(client):
+    """The JSON download as text, and the queries it took (a streamed response reads the
+    database while it is sent)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("site:export_json"))
         assert response.status_code == 200
-        return len(queries), len(json.loads(response.content)["projects"])
+        text = response.getvalue().decode("utf-8")
+    return text, len(queries)
 
+
+def without_timestamp(text):
+    return "\n".join(line for line in text.splitlines() if '"generated":' not in line)
+
+
+def test_the_json_is_written_as_one_json_dumps_of_the_whole_document(client, archive):
+    """Streamed piece by piece, the file is byte for byte what json.dumps(indent=2) makes
+    of the whole document (as the download did before it streamed)."""
+    populate(3)
+    text, _ = export_json(client)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    assert '"projects": [\n    {\n      "slug": ' in text
+
+
+def test_an_empty_archive_is_valid_json(client, db):
+    text, _ = export_json(client)
+    data = json.loads(text)
+    assert data["projects"] == [] and data["people"] == []
+    assert text == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("table", list(Archive.TABLES))
+def test_every_csv_table_is_what_the_csv_module_writes(client, archive, table):
+    response = client.get(reverse("site:export_csv", args=[table]))
+    text = response.getvalue().decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    again = io.StringIO()
+    writer = csv.DictWriter(again, fieldnames=Archive.TABLES[table], lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    assert text == again.getvalue()
+
+
+def test_export_reads_the_archive_in_chunks_with_the_same_result(client, db, monkeypatch):
+    """The queries grow with the chunks, not with the entries: 5 and 100 projects in one
+    chunk take the same queries; read ten at a time, the 100 take more, and the file
+    is the same."""
     populate(100)
-    many = count()
+    whole, one_chunk = export_json(client)
+    assert len(json.loads(whole)["projects"]) == 100
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
+    monkeypatch.setattr(exports, "PIECE_SIZE", 100)
+    chunked, ten_chunks = export_json(client)
+    assert without_timestamp(chunked) == without_timestamp(whole)
+    assert ten_chunks > one_chunk
+    monkeypatch.undo()
     Project.objects.filter(pk__in=list(Project.objects.values_list("pk", flat=True)[5:])).delete()
-    few = count()
-    assert (many[1], few[1]) == (100, 5)
-    assert many[0] == few[0] <= 16
+    few, few_queries = export_json(client)
+    assert len(json.loads(few)["projects"]) == 5
+    assert few_queries == one_chunk <= 16

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from clusterspace import structured_data
-from clusterspace.timeline import timeline
+from clusterspace.timeline import HOME_WINDOW, decades, newest, timeline
 
 register = template.Library()
 
@@ -91,6 +91,11 @@ def website_jsonld(context):
 
 
 @register.inclusion_tag("includes/_timeline.html")
-def project_timeline(projects):
-    """The timeline of the published ``projects`` (an already loaded list: no query)."""
-    return timeline(projects)
+def home_timeline():
+    """The home page's timeline: the newest projects (``timeline.HOME_WINDOW``), and when
+    there are more, links to the whole timeline by decade. Two queries."""
+    projects, more = newest()
+    # Asked also when not shown, so that the home page's queries do not depend on the
+    # archive's size.
+    all_decades = decades()
+    return {**timeline(projects), "decades": all_decades if more else [], "window": HOME_WINDOW}

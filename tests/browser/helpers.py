@@ -45,6 +45,7 @@ def page_types(language):
             "report": report.get_absolute_url(),
             "search": reverse("site:search") + "?q=Cluster",
             "open data": reverse("site:open_data"),
+            "timeline decade": reverse("site:timeline", args=[2010]),
         }
         for kind in LEGAL_PAGES:
             pages[kind] = reverse(f"pages:{kind}")

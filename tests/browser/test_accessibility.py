@@ -44,6 +44,39 @@ def test_axe_finds_no_wcag_a_or_aa_violation(site, desktop, phone, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_no_violation_on_lists_in_pages(site, desktop, phone, language):
+    """The pagination, the home page's decade links and further pages, in an archive
+    of 40 more projects (the real five need no pagination)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from tests.factories import populate
+
+    populate(40)
+    with translation.override(language):
+        paths = [
+            reverse("projects:index"),
+            reverse("projects:index-page", args=[2]),
+            reverse("people:index-page", args=[2]),
+            reverse("reports:list-page", args=[2]),
+            reverse("site:timeline", args=[2000]),
+        ]
+    failures = []
+    desktop.goto(site.url + paths[0])
+    assert desktop.locator(".timeline__decades a").count() >= 2
+    for path in paths:
+        for device, page in (("desktop", desktop), ("phone", phone)):
+            status, violations, incomplete = check_page(page, site.url + path)
+            assert status == 200, f"{path}: HTTP {status}"
+            # The decade's 40-odd projects fit on one page; the lists have more.
+            assert page.locator("nav.pagination").count() == (0 if path == paths[-1] else 1)
+            undecided = undecided_contrast(page, incomplete)
+            if violations or undecided:
+                failures.append(f"{device} {path}:\n{describe(violations + undecided)}")
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_reflows_without_horizontal_scrolling(site, desktop, language):
     """WCAG 1.4.10 and 1.4.4: readable at 320 CSS pixels and at 200 % zoom."""
     too_wide = []

@@ -67,7 +67,9 @@ def test_the_exported_search_finds_and_shows_results_under_the_sites_policy(
     links = desktop.eval_on_selector_all(
         ".search-results .search-result__title", "links => links.map(a => a.getAttribute('href'))"
     )
-    assert links == [result.url for result in live]
+    # The same results as the live search; the order may differ (the live search ranks
+    # in the database, the static page by its own field weights).
+    assert sorted(links) == sorted(result.url for result in live)
     assert desktop.input_value("#search-q") == "Foerderer"
     assert desktop.locator(".search-results mark").count() >= 1
     summary = desktop.text_content(".search-summary")

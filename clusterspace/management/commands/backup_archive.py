@@ -33,15 +33,20 @@ FORMAT = "clusterspace-backup"
 VERSION = 1
 
 
+# Derived from the rest and written anew by restore_archive: not saved.
+DERIVED_MODELS = {"clusterspace.searchentry"}
+
+
 def backup_models():
-    """The models of settings.BACKUP_MODELS ("app_label" or "app_label.model"), in order."""
+    """The models of settings.BACKUP_MODELS ("app_label" or "app_label.model"), in order,
+    without the search index (``DERIVED_MODELS``)."""
     models = []
     for label in settings.BACKUP_MODELS:
         if "." in label:
             models.append(apps.get_model(label))
         else:
             models.extend(apps.get_app_config(label).get_models())
-    return models
+    return [model for model in models if model._meta.label_lower not in DERIVED_MODELS]
 
 
 def storage_files(storage, folder=""):

@@ -5,7 +5,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from clusterspace.models import Page
+from clusterspace import search_index
+from clusterspace.models import Page, SearchEntry
 from projects.models import Project
 from reports.models import AnnualReport
 from reports.placeholders import render_placeholder_pdf
@@ -23,15 +24,23 @@ class Command(BaseCommand):
         if Project.objects.exists():
             self.stdout.write("Inhalte vorhanden: Datenbank bleibt unverändert.")
         else:
-            call_command("loaddata", "archive", verbosity=0)
+            with search_index.deferred():  # the index is written once, at the end
+                call_command("loaddata", "archive", verbosity=0)
             self.stdout.write(
                 self.style.SUCCESS(f"Archiv geladen: {Project.objects.count()} Projekte.")
             )
         if Page.objects.exists():
             self.stdout.write("Pflichtseiten vorhanden: bleiben unverändert.")
         else:
-            call_command("loaddata", "pages", verbosity=0)
+            with search_index.deferred():
+                call_command("loaddata", "pages", verbosity=0)
             self.stdout.write(self.style.SUCCESS(f"Pflichtseiten geladen: {Page.objects.count()}."))
+        # The index follows every save; a database from before the index gets it here.
+        if not SearchEntry.objects.exists() and Project.objects.exists():
+            written = search_index.rebuild()
+            self.stdout.write(
+                self.style.SUCCESS(f"Suchindex aufgebaut: {sum(written.values())} Einträge.")
+            )
         written = self.write_missing_placeholders()
         if written:
             self.stdout.write(self.style.SUCCESS(f"Platzhalter-PDFs erzeugt: {written}."))

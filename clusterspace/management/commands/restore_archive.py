@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 
+from clusterspace import search_index
 from clusterspace.editors import EDITOR_GROUP
 
 from .backup_archive import FORMAT, VERSION, Progress, backup_models
@@ -70,7 +71,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"Daten: {rows} Datensätze …")
                 # The migration's editor group makes way for the one in the backup.
                 Group.objects.using(database).filter(name=EDITOR_GROUP).delete()
-                call_command("loaddata", str(data_path), database=database, verbosity=0)
+                # The search index is not in the backup: written once, after the rows.
+                with search_index.deferred():
+                    call_command("loaddata", str(data_path), database=database, verbosity=0)
                 files = self.restore_media(tar, len(manifest.get("media", [])))
 
         counts = manifest.get("counts", {})

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clusterspace', '0005_statement_document_list'),
+        ('clusterspace', '0006_search_entry'),
     ]
 
     operations = [
