@@ -1,7 +1,7 @@
 """People and the roles they hold on projects."""
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -32,11 +32,15 @@ def join_name(title_before, given_name, family_name, title_after):
 class PersonQuerySet(models.QuerySet):
     def public(self):
         """People named on a published project or in a published interview."""
+        # EXISTS, not joins with DISTINCT: counting and paging the people index stays a
+        # look-up per person. Interviews (of ``reports``) are reached by their relation.
+        interview = self.model._meta.get_field("interviews_conducted").related_model
+        public_interviews = interview.objects.filter(published=True, project__published=True)
         return self.filter(
-            Q(roles__project__published=True)
-            | Q(interviews_given__published=True, interviews_given__project__published=True)
-            | Q(interviews_conducted__published=True, interviews_conducted__project__published=True)
-        ).distinct()
+            Exists(Role.objects.filter(person=OuterRef("pk"), project__published=True))
+            | Exists(public_interviews.filter(interviewees=OuterRef("pk")))
+            | Exists(public_interviews.filter(interviewer=OuterRef("pk")))
+        )
 
     def for_listing(self):
         """Each person's roles on published projects, the newest project first."""

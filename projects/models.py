@@ -8,7 +8,8 @@ add. Pages and admin screens that show them are composed in ``clusterspace``.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.text import Truncator
@@ -44,34 +45,58 @@ def _current_month_index():
     return YearMonth.today().index
 
 
+# The projects an organisation's entry in the index names; its page lists them all.
+INDEX_PROJECTS = 12
+
+
+def _count(rows, by):
+    """The number of ``rows`` (filtered by ``OuterRef`` on ``by``), as a subquery."""
+    return Coalesce(Subquery(rows.order_by().values(by).annotate(n=Count("pk")).values("n")), 0)
+
+
 class OrganisationQuerySet(models.QuerySet):
     def for_listing(self):
         return self.prefetch_related("fundings__project")
 
     def with_public_projects(self):
         """Organisations that fund or partner at least one published project."""
-        return self.filter(
+        # A subquery, not a join with DISTINCT: a funder of thousands of projects is one
+        # row, and counting the organisations does not sort every column of them.
+        public = Organisation.objects.filter(
             Q(fundings__project__published=True) | Q(partner_projects__published=True)
-        ).distinct()
+        )
+        return self.filter(pk__in=public.values("pk"))
 
-    def for_index(self):
-        """The organisations index: each organisation of a published project, with its
-        fundings of published projects (``public_fundings``, newest project first) and the
-        published projects it is a partner in (``public_partner_projects``), in three queries.
-        """
-        return self.with_public_projects().prefetch_related(
-            Prefetch(
-                "fundings",
-                queryset=Funding.objects.filter(project__published=True)
-                .select_related("project")
-                .order_by("-project__start_year", "-project__start_month", "kind"),
-                to_attr="public_fundings",
-            ),
-            Prefetch(
-                "partner_projects",
-                queryset=Project.objects.published(),
-                to_attr="public_partner_projects",
-            ),
+    def for_index(self, shown=INDEX_PROJECTS):
+        """The organisations index: each organisation of a published project with the
+        newest ``shown`` of its fundings of published projects (``public_fundings``) and of
+        the published projects it is a partner in (``public_partner_projects``), and how
+        many there are of each (``public_funding_count``, ``public_partner_count``), in
+        three queries whatever the archive's size."""
+        fundings = Funding.objects.filter(organisation=OuterRef("pk"), project__published=True)
+        partners = Project.partners.through.objects.filter(
+            organisation=OuterRef("pk"), project__published=True
+        )
+        return (
+            self.with_public_projects()
+            .annotate(
+                public_funding_count=_count(fundings, "organisation"),
+                public_partner_count=_count(partners, "organisation"),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "fundings",
+                    queryset=Funding.objects.filter(project__published=True)
+                    .select_related("project")
+                    .order_by("-project__start_year", "-project__start_month", "kind")[:shown],
+                    to_attr="public_fundings",
+                ),
+                Prefetch(
+                    "partner_projects",
+                    queryset=Project.objects.published()[:shown],
+                    to_attr="public_partner_projects",
+                ),
+            )
         )
 
 

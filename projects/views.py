@@ -84,6 +84,9 @@ class OrganisationListView(PagedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisations = context["organisations"]
+        for org in organisations:  # named on the organisation's page, not here
+            org.more_fundings = org.public_funding_count - len(org.public_fundings)
+            org.more_partner_projects = org.public_partner_count - len(org.public_partner_projects)
         context["funders"] = [org for org in organisations if org.public_fundings]
         context["partners"] = [
             org for org in organisations if not org.public_fundings and org.public_partner_projects

@@ -1,7 +1,10 @@
 """Funders and partners: the index, identifiers, and a funder's name history."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from projects.history import name_history
 from projects.models import Funding, Organisation, Project
@@ -75,3 +78,28 @@ def test_a_persons_roles_run_from_the_newest_project(client, archive):
     assert starts == sorted(starts, reverse=True) and len(starts) == 5
     html = client.get(person.get_absolute_url()).content.decode()
     assert html.index("Cross-Cluster Space Hamburg") < html.index("Luftfahrtcluster")
+
+
+@pytest.mark.parametrize(
+    ("language", "more"), [("de", "und 3 weitere Projekte"), ("en", "and 3 more projects")]
+)
+def test_an_index_entry_names_a_dozen_projects_and_links_the_rest(client, db, language, more):
+    """A funder of many projects is one short entry: its newest projects and a link to
+    its page for the others (OrganisationQuerySet.for_index)."""
+    from .factories import make_project
+
+    funder = Organisation.objects.create(name="Großförderer", slug="gross")
+    for n in range(15):
+        project = make_project(n, code=f"T{n:02d}")
+        Funding.objects.create(project=project, organisation=funder, name_as_listed="Großförderer")
+    unpublished = make_project(99, code="T99", published=False)
+    Funding.objects.create(project=unpublished, organisation=funder, name_as_listed="Großförderer")
+    with translation.override(language):
+        url = reverse("projects:organisations")
+        funder_url = funder.get_absolute_url()
+    html = client.get(url).content.decode()
+    named = {f"T{n:02d}" for n in range(15)} & set(re.findall(r"T\d\d", html))
+    assert len(named) == 12
+    assert "T99" not in html
+    assert more in html
+    assert f'<a href="{funder_url}">{more}</a>' in html
