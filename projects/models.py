@@ -335,6 +335,17 @@ class Project(Content):
                 name="project_end_not_before_start",
             ),
         ]
+        # The lists read one page in these orders: an index spares sorting the archive.
+        indexes = [
+            models.Index(
+                fields=["position", "-start_year", "-start_month"],
+                name="project_listing_order",
+            ),
+            models.Index(
+                fields=["-start_year", "-start_month", "-id"],
+                name="project_newest_first",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code}: {self.title}" if self.code else self.title
