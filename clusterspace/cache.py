@@ -55,6 +55,9 @@ logger = logging.getLogger(__name__)
 
 # Apps whose models are the public content: the content apps and the site's own pages.
 CONTENT_APPS = {*settings.CONTENT_APPS, "clusterspace"}
+# Rows of those apps whose saves alone change no page: link states, which check_links
+# stores one by one and announces once, with content_changed, when it is done.
+NOT_SHOWN_AS_SAVED = {"linkcheck"}
 MAX_QUERY_STRING = 300
 MIN_COMPRESS_BYTES = 200
 # Response headers the middleware sets itself on every answer from the cache.
@@ -98,6 +101,8 @@ def _content_changed(sender, **kwargs):
     if meta is None or meta.app_label not in CONTENT_APPS:
         return
     if meta.model_name == "contentversion":
+        return
+    if meta.model_name in NOT_SHOWN_AS_SAVED and kwargs.get("signal") is not content_changed:
         return
     action = kwargs.get("action")
     if action is not None and not action.startswith("post_"):

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from clusterspace.cache import read_content_version
 from clusterspace.links import (
     CACHE_KEY,
     HostLimits,
@@ -319,6 +320,15 @@ def test_the_command_stores_states_and_keeps_the_last_working_time(base, db):
     assert "3 Adressen geprüft, 2 mit Befund." in output
     # Visitors' pages learn of the broken address from the refreshed mapping.
     assert set(cache.get(CACHE_KEY)) == {f"{base}/404"}
+
+
+def test_a_run_raises_the_content_version_once(base, db):
+    """Cached pages re-render after a check, but not once per stored address."""
+    before = read_content_version()[0]
+    urls = [f"{base}/ok", f"{base}/moved", f"{base}/404", f"{base}/410"]
+    call_command("check_links", *urls, timeout=TIMEOUT, stdout=io.StringIO())
+    assert LinkCheck.objects.count() == 4
+    assert read_content_version()[0] == before + 1
 
 
 def test_the_command_checks_the_sites_own_addresses(base, archive):
