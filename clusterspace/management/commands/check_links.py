@@ -59,7 +59,7 @@ class Command(BaseCommand):
             ),
             start=1,
         ):
-            self._store(result, existing.get(result.url))
+            self.store(result, existing.get(result.url))
             if result.state != LinkCheck.State.WORKING:
                 problems += 1
                 detail = result.error or result.new_url
@@ -77,7 +77,7 @@ class Command(BaseCommand):
             sys.stdout.flush()
 
     @staticmethod
-    def _store(result, check):
+    def store(result, check):
         now = timezone.now()
         check = check or LinkCheck(url=result.url)
         check.state = result.state
