@@ -141,15 +141,15 @@ class EditConflictMixin:
             kwargs["form"] = conflict_checked(kwargs.get("form", self.form), obj, state)
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if object_id is not None and request.method == "GET":
-            obj = self.get_object(request, unquote(object_id))
-            if obj is not None and self.has_change_permission(request, obj):
-                self.note_presence(request, obj)
-                # Remembered for the delete link: deleting is checked against the state
-                # the change form was opened on.
-                request.session[opened_key(obj)] = self.edit_state(request, obj).token
-        return super().changeform_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if obj is not None and TOKEN_FIELD in form.fields:
+            self.note_presence(request, obj)
+            # Remembered for the delete link: deleting is checked against the state the
+            # change form shows (the state it was opened on, or the stored one it now
+            # shows beside the editor's input after a refused save).
+            request.session[opened_key(obj)] = form.fields[TOKEN_FIELD].initial
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def note_presence(self, request, obj):
         now = timezone.now()
