@@ -81,7 +81,8 @@ class ProjectFilterView(TemplateView):
     """
 
     template_name = "projects/project_filter.html"
-    paginate_by = 50
+    # The overview's cards in the overview's pages (``ProjectListView``).
+    paginate_by = 24
 
     def get_context_data(self, **kwargs):
         form = ProjectFilterForm(self.request.GET, **filter_choices())

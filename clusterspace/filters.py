@@ -13,13 +13,12 @@ database, and a link's slug still works.
 """
 
 from django import forms
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from core.months import YearMonth
-from people.models import Person
-from projects.models import Organisation, Project
+from people.models import Person, Role
+from projects.models import Funding, Organisation, Project
 
 # Entries a select offers at most: a chair's or a faculty's funders and people.
 CHOICE_LIMIT = 200
@@ -86,28 +85,32 @@ class ProjectFilterForm(forms.Form):
         active = self.active()
         if "status" in active:
             projects = getattr(projects, STATUS_FILTERS[active["status"]])()
+        # EXISTS, not a join: no DISTINCT over the archive, and the list reads its page
+        # off its order's index, testing each project until the page is full.
         if "funder" in active:
             value = active["funder"]
-            match = Q(fundings__organisation__slug=value)
+            match = Q(organisation__slug=value)
             if self.funders_typed:
-                match |= Q(fundings__organisation__name__icontains=value) | Q(
-                    fundings__organisation__short_name__iexact=value
+                match |= Q(organisation__name__icontains=value) | Q(
+                    organisation__short_name__iexact=value
                 )
-            projects = projects.filter(match)
+            projects = projects.filter(
+                Exists(Funding.objects.filter(match, project=OuterRef("pk")))
+            )
         if "person" in active:
             value = active["person"]
-            match = Q(roles__person__slug=value)
+            match = Q(person__slug=value)
             if self.people_typed:
-                match |= Q(roles__person__family_name__icontains=value) | Q(
-                    roles__person__given_name__icontains=value
+                match |= Q(person__family_name__icontains=value) | Q(
+                    person__given_name__icontains=value
                 )
-            projects = projects.filter(match)
+            projects = projects.filter(Exists(Role.objects.filter(match, project=OuterRef("pk"))))
         if "year" in active:
             year = int(active["year"])
             projects = projects.filter(start_year__lte=year).filter(
                 Q(end_year__gte=year) | Q(end_year__isnull=True)
             )
-        return projects.distinct() if {"funder", "person"} & active.keys() else projects
+        return projects
 
     def summary(self):
         """The active filters as (label, value shown, address without this filter)."""
@@ -150,23 +153,8 @@ def filter_choices():
     """The choices' data, in three queries: funders, people (None for too many to list),
     the years projects run."""
     public = Project.objects.published()
-    funders = _listed(
-        Organisation.objects.filter(fundings__project__in=public).distinct().order_by("name")
-    )
-    people = _listed(
-        Person.objects.filter(roles__project__in=public)
-        .distinct()
-        .order_by("family_name", "given_name")
-    )
-    span = public.aggregate(
-        first=Min("start_year"),
-        last=Max("end_year"),
-        open_ended=Count("pk", filter=Q(end_year__isnull=True)),
-    )
-    years = []
-    if span["first"]:
-        last = span["last"] or span["first"]
-        if span["open_ended"]:
-            last = max(last, YearMonth.today().year)
-        years = list(range(last, span["first"] - 1, -1))
+    funders = _listed(Organisation.objects.funding_public_projects().order_by("name"))
+    people = _listed(Person.objects.with_public_roles().order_by("family_name", "given_name"))
+    span = public.year_span()
+    years = list(range(span[1], span[0] - 1, -1)) if span else []
     return {"funders": funders, "people": people, "years": years}

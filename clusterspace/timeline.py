@@ -17,7 +17,7 @@ Policy does not block them; ``static/css/site.css`` may override them by class.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -214,18 +214,12 @@ def newest(count=HOME_WINDOW):
 
 def decades(today=None):
     """The first years of the decades in which published projects ran, oldest first
-    (1990, 2000 …): one query."""
-    span = Project.objects.published().aggregate(
-        first=Min("start_year"),
-        last=Max("end_year"),
-        open_ended=Count("pk", filter=Q(end_year__isnull=True)),
-    )
-    if span["first"] is None:
+    (1990, 2000 …): ``ProjectQuerySet.year_span``'s queries."""
+    span = Project.objects.published().year_span(today)
+    if span is None:
         return []
-    last = span["last"] or span["first"]
-    if span["open_ended"]:
-        last = max(last, (today or YearMonth.today()).year)
-    return list(range(span["first"] // 10 * 10, last // 10 * 10 + 1, 10))
+    first, last = span
+    return list(range(first // 10 * 10, last // 10 * 10 + 1, 10))
 
 
 def in_decade(decade):

@@ -42,6 +42,12 @@ class PersonQuerySet(models.QuerySet):
             | Exists(public_interviews.filter(interviewer=OuterRef("pk")))
         )
 
+    def with_public_roles(self):
+        """People who hold a role on a published project (the filter's choices)."""
+        return self.filter(
+            Exists(Role.objects.filter(person=OuterRef("pk"), project__published=True))
+        )
+
     def for_listing(self):
         """Each person's roles on published projects, the newest project first."""
         return self.prefetch_related(Prefetch("roles", queryset=Role.objects.for_person_page()))
@@ -104,6 +110,8 @@ class Person(models.Model):
         ordering = ["family_name", "given_name"]
         verbose_name = _("Person")
         verbose_name_plural = _("Personen")
+        # Lists by name read a page off the index instead of sorting everyone.
+        indexes = [models.Index(fields=["family_name", "given_name"], name="person_by_name")]
 
     def __str__(self):
         return self.full_name

@@ -8,7 +8,18 @@ add. Pages and admin screens that show them are composed in ``clusterspace``.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -60,44 +71,74 @@ class OrganisationQuerySet(models.QuerySet):
 
     def with_public_projects(self):
         """Organisations that fund or partner at least one published project."""
-        # A subquery, not a join with DISTINCT: a funder of thousands of projects is one
-        # row, and counting the organisations does not sort every column of them.
-        public = Organisation.objects.filter(
-            Q(fundings__project__published=True) | Q(partner_projects__published=True)
-        )
-        return self.filter(pk__in=public.values("pk"))
-
-    def for_index(self, shown=INDEX_PROJECTS):
-        """The organisations index: each organisation of a published project with the
-        newest ``shown`` of its fundings of published projects (``public_fundings``) and of
-        the published projects it is a partner in (``public_partner_projects``), and how
-        many there are of each (``public_funding_count``, ``public_partner_count``), in
-        three queries whatever the archive's size."""
+        # EXISTS, not a join with DISTINCT: a funder of thousands of projects is one row,
+        # found by its first published project.
         fundings = Funding.objects.filter(organisation=OuterRef("pk"), project__published=True)
         partners = Project.partners.through.objects.filter(
             organisation=OuterRef("pk"), project__published=True
         )
-        return (
-            self.with_public_projects()
-            .annotate(
-                public_funding_count=_count(fundings, "organisation"),
-                public_partner_count=_count(partners, "organisation"),
-            )
-            .prefetch_related(
-                Prefetch(
-                    "fundings",
-                    queryset=Funding.objects.filter(project__published=True)
-                    .select_related("project")
-                    .order_by("-project__start_year", "-project__start_month", "kind")[:shown],
-                    to_attr="public_fundings",
-                ),
-                Prefetch(
-                    "partner_projects",
-                    queryset=Project.objects.published()[:shown],
-                    to_attr="public_partner_projects",
-                ),
-            )
+        return self.filter(Exists(fundings) | Exists(partners))
+
+    def funding_public_projects(self):
+        """Organisations that fund at least one published project (the filter's choices)."""
+        return self.filter(
+            Exists(Funding.objects.filter(organisation=OuterRef("pk"), project__published=True))
         )
+
+    def for_index(self, shown=INDEX_PROJECTS):
+        """The organisations index: each organisation of a published project, with
+        whether it funds (``has_fundings``) or partners (``has_partners``) published
+        projects, and whether more than ``shown`` of each (``many_fundings``,
+        ``many_partners``): EXISTS with an offset looks at ``shown + 1`` rows at most,
+        where counting would read each of a large funder's thousands of fundings.
+        ``with_index_projects`` adds the projects to name."""
+        fundings = Funding.objects.filter(
+            organisation=OuterRef("pk"), project__published=True
+        ).order_by()
+        partners = Project.partners.through.objects.filter(
+            organisation=OuterRef("pk"), project__published=True
+        ).order_by()
+        return self.annotate(
+            has_fundings=Exists(fundings),
+            has_partners=Exists(partners),
+            many_fundings=Exists(fundings[shown:]),
+            many_partners=Exists(partners[shown:]),
+        ).filter(Q(has_fundings=True) | Q(has_partners=True))
+
+
+def with_index_projects(organisations):
+    """The organisations of a page of ``for_index()`` with the projects their entries
+    name: ``public_fundings`` (with their projects) and ``public_partner_projects`` where
+    there are at most ``INDEX_PROJECTS``, and empty lists where there are more (the entry
+    then links the organisation's page, which lists them all). At most two queries:
+    picking a few out of thousands of fundings per organisation would sort them all."""
+    organisations = list(organisations)
+    few_fundings = [org for org in organisations if org.has_fundings and not org.many_fundings]
+    few_partners = [org for org in organisations if org.has_partners and not org.many_partners]
+    prefetch_related_objects(
+        few_fundings,
+        Prefetch(
+            "fundings",
+            queryset=Funding.objects.filter(project__published=True)
+            .select_related("project")
+            .order_by("-project__start_year", "-project__start_month", "kind"),
+            to_attr="public_fundings",
+        ),
+    )
+    prefetch_related_objects(
+        few_partners,
+        Prefetch(
+            "partner_projects",
+            queryset=Project.objects.published(),
+            to_attr="public_partner_projects",
+        ),
+    )
+    for org in organisations:  # the others: their entries link their pages
+        if org not in few_fundings:
+            org.public_fundings = []
+        if org not in few_partners:
+            org.public_partner_projects = []
+    return organisations
 
 
 class Organisation(EditorNotes):
@@ -159,6 +200,7 @@ class Organisation(EditorNotes):
         ordering = ["name"]
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")
+        indexes = [models.Index(fields=["name"], name="organisation_by_name")]
 
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
@@ -228,6 +270,19 @@ class ProjectQuerySet(PublishableQuerySet):
 
     def planned(self):
         return self.with_month_indexes().filter(start_index__gt=_current_month_index())
+
+    def year_span(self, today=None):
+        """(first year, last year) in which these projects run, an open end counting as
+        this year; None when there are none. Three queries, each read off an index
+        (``project_start_year``, ``project_end_year``) whatever the archive's size: one
+        aggregate with all three would read every project."""
+        first = self.aggregate(first=Min("start_year"))["first"]
+        if first is None:
+            return None
+        last = self.aggregate(last=Max("end_year"))["last"] or first
+        if self.filter(end_year__isnull=True).exists():
+            last = max(last, (today or YearMonth.today()).year)
+        return first, last
 
     def for_listing(self):
         """What the overview shows of each project: its funders' names as listed, in one
@@ -345,6 +400,9 @@ class Project(Content):
                 fields=["-start_year", "-start_month", "-id"],
                 name="project_newest_first",
             ),
+            # Counting the published projects and their first and last years.
+            models.Index(fields=["published", "start_year"], name="project_start_year"),
+            models.Index(fields=["published", "end_year"], name="project_end_year"),
         ]
 
     def __str__(self):

@@ -5,7 +5,7 @@ from django.views.generic import DetailView, ListView
 from core.pagination import PagedMixin, page_or_404
 
 from .history import name_history_counted
-from .models import Funding, Organisation, Project
+from .models import INDEX_PROJECTS, Funding, Organisation, Project, with_index_projects
 
 
 class ProjectListView(PagedMixin, ListView):
@@ -83,12 +83,8 @@ class OrganisationListView(PagedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        organisations = context["organisations"]
-        for org in organisations:  # named on the organisation's page, not here
-            org.more_fundings = org.public_funding_count - len(org.public_fundings)
-            org.more_partner_projects = org.public_partner_count - len(org.public_partner_projects)
-        context["funders"] = [org for org in organisations if org.public_fundings]
-        context["partners"] = [
-            org for org in organisations if not org.public_fundings and org.public_partner_projects
-        ]
+        organisations = with_index_projects(context["organisations"])
+        context["funders"] = [org for org in organisations if org.has_fundings]
+        context["partners"] = [org for org in organisations if not org.has_fundings]
+        context["index_projects"] = INDEX_PROJECTS
         return context

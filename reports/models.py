@@ -220,9 +220,10 @@ class InterviewQuerySet(PublishableQuerySet):
     def with_person(self, person):
         """The interviews ``person`` gave or conducted, on a person's page: with their
         projects, interviewers and interviewees, in the projects' order."""
+        # The interviewees by a subquery, not a join with DISTINCT over the interviews.
+        given = Interview.interviewees.through.objects.filter(person=person)
         return (
-            self.filter(Q(interviewer=person) | Q(interviewees=person))
-            .distinct()
+            self.filter(Q(interviewer=person) | Q(pk__in=given.values("interview")))
             .select_related("project", "interviewer")
             .prefetch_related("interviewees")
             .order_by("project__position", "position", "pk")

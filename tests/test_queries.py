@@ -42,8 +42,8 @@ def size(request, django_db_setup, django_db_blocker):
 
 def test_overview_query_count_is_fixed(client, django_assert_num_queries, size):
     # The count, the page of projects, their fundings; the timeline's newest projects
-    # and its decades.
-    with django_assert_num_queries(5):
+    # and its decades (the first and last year, whether one runs on: three).
+    with django_assert_num_queries(7):
         response = client.get(reverse("projects:index"))
     assert response.context["page_obj"].paginator.count == size
     assert len(response.context["projects"]) == min(size, 24)
@@ -60,15 +60,16 @@ def test_overview_page_2_query_count_is_fixed(client, django_assert_num_queries,
 
 
 def test_decade_page_query_count_is_fixed(client, django_assert_num_queries, size):
-    # The decades, the count, the page of the decade's projects.
-    with django_assert_num_queries(3):
+    # The decades (three), the count, the page of the decade's projects.
+    with django_assert_num_queries(5):
         response = client.get(reverse("site:timeline", args=[2000]))
     assert len(response.context["rows"]) == min(size, 50)
 
 
-def test_organisation_index_query_count_is_fixed(client, django_assert_num_queries, size):
-    # The count, the page of organisations, their fundings and partner projects.
-    with django_assert_num_queries(4):
+def test_organisation_index_query_count_is_fixed(client, django_assert_max_num_queries, size):
+    # The count, the page of organisations, the fundings and partner projects of those
+    # that have a dozen or fewer (at 500 projects the test funder has more: no query).
+    with django_assert_max_num_queries(4):
         response = client.get(reverse("projects:organisations"))
     assert [org.slug for org in response.context["funders"]] == ["testfoerderer"]
 
@@ -82,8 +83,8 @@ def test_project_page_query_count_is_fixed(client, django_assert_num_queries, si
 
 def test_project_filter_query_count_is_fixed(client, django_assert_num_queries, size):
     # The funders and people to choose (at 500 projects too many: a text field, still one
-    # query each), the years, the count, the page of projects, their fundings.
-    with django_assert_num_queries(6):
+    # query each), the years (three), the count, the page of projects, their fundings.
+    with django_assert_num_queries(8):
         response = client.get(reverse("projects:list"), {"person": "Nachname1-1"})
     assert response.context["page_obj"].paginator.count >= 1
 
