@@ -45,6 +45,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
@@ -589,8 +590,9 @@ def _result(row, query, language):
 class Hits:
     """The matching entries, best first, read a page at a time.
 
-    ``count()`` and a slice are one query each, so a ``Paginator`` over ``Hits`` reads
-    two queries per page however large the archive; a slice gives ``Result`` objects.
+    The number per kind (``counts()``, which ``count()`` adds up) and a slice are one
+    query each, so a ``Paginator`` over ``Hits`` reads two queries per page however
+    large the archive; a slice gives ``Result`` objects.
     """
 
     def __init__(self, entries, query, language, approximate=False):
@@ -599,8 +601,16 @@ class Hits:
         self.language = language
         self.approximate = approximate  # found by similar spelling only
 
+    @cached_property
+    def numbers(self):
+        """{kind: number of matches}: one query, asked once however often it is needed
+        (whether to fall back, the paginator, the counts per kind)."""
+        if self.entries is None:
+            return {}
+        return dict(self.entries.order_by().values_list("kind").annotate(number=Count("pk")))
+
     def count(self):
-        return 0 if self.entries is None else self.entries.count()
+        return sum(self.numbers.values())
 
     def __len__(self):
         return self.count()
@@ -633,10 +643,8 @@ class Hits:
         }
 
     def counts(self):
-        """[(kind, label, number)] of the matches, in the kinds' order: one query."""
-        if self.entries is None:
-            return []
-        numbers = dict(self.entries.order_by().values_list("kind").annotate(number=Count("pk")))
+        """[(kind, label, number)] of the matches, in the kinds' order."""
+        numbers = self.numbers
         return [(kind, KIND_LABELS[kind], numbers[kind]) for kind in KIND_ORDER if kind in numbers]
 
 

@@ -23,8 +23,8 @@ PERSON_PAGE_QUERIES = 4
 # The organisation, the count and page of its fundings and of its partner projects (none
 # here: an empty page runs no query), the name history.
 ORGANISATION_PAGE_QUERIES = 5
-# The content version, the count, one page of results, the count per kind.
-SEARCH_QUERIES = 4
+# The number of matches per kind (also the count), one page of results.
+SEARCH_QUERIES = 2
 
 
 @pytest.fixture(scope="module", params=SIZES, ids=lambda size: f"{size}-projects")
