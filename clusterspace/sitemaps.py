@@ -122,7 +122,7 @@ class ListPageSitemap(BilingualSitemap):
             Funding.objects.filter(project__published=True)
             .order_by()  # grouped by organisation only, not by Meta.ordering's fields too
             .values("organisation__slug")
-            .annotate(entries=Count("pk"))
+            .annotate(entries=Count("project", distinct=True))  # its page lists projects
             .filter(entries__gt=per_page)
         )
         partners = (

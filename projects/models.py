@@ -271,6 +271,13 @@ class ProjectQuerySet(PublishableQuerySet):
     def planned(self):
         return self.with_month_indexes().filter(start_index__gt=_current_month_index())
 
+    def funded_by(self, organisation):
+        """The projects ``organisation`` funds. EXISTS, not a join: a page of them, newest
+        first, is read off ``project_newest_first``, testing each project in turn."""
+        return self.filter(
+            Exists(Funding.objects.filter(project=OuterRef("pk"), organisation=organisation))
+        )
+
     def year_span(self, today=None):
         """(first year, last year) in which these projects run, an open end counting as
         this year; None when there are none. Three queries, each read off an index
@@ -468,9 +475,10 @@ class FundingQuerySet(models.QuerySet):
         return self.in_project_order().select_related("organisation")
 
     def for_organisation_page(self):
-        """Fundings with their projects, the newest project first (an organisation's page)."""
+        """Fundings with their projects, the newest project first (an organisation's page,
+        in the order of ``Project.objects.funded_by``)."""
         return self.select_related("project", "organisation").order_by(
-            "-project__start_year", "-project__start_month", "pk"
+            "-project__start_year", "-project__start_month", "-project_id", "pk"
         )
 
 

@@ -23,38 +23,46 @@ class ProjectListView(PagedMixin, ListView):
 
 
 class OrganisationDetailView(PagedMixin, DetailView):
-    """An organisation with its fundings and partnerships, both in pages.
+    """An organisation with the projects it funds and those it is a partner in, both in
+    pages.
 
-    A funder like the EFRE funds a large share of the archive: its page shows the
-    fundings and the partner projects in pages of ``paginate_by``; page n holds the n-th
-    page of each list, so one page number (and one pagination) serves both.
+    A funder like the EFRE funds a large share of the archive: its page shows the funded
+    projects (each with its fundings by this organisation) and the partner projects in
+    pages of ``paginate_by``; page n holds the n-th page of each list, so one page
+    number (and one pagination) serves both.
     """
 
     template_name = "projects/organisation_detail.html"
     context_object_name = "organisation"
-    # 50 one-line entries per list: a long but readable page.
-    paginate_by = 50
+    # 25 projects per list, each a few lines: a long but readable page.
+    paginate_by = 25
 
     def get_object(self, queryset=None):
         return get_object_or_404(Organisation, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         organisation = self.object
-        fundings = Funding.objects.for_organisation_page().filter(organisation=organisation)
-        partner_projects = Project.objects.visible_to(self.request.user).filter(
-            partners=organisation
-        )
-        if not self.request.user.is_staff:  # editors also see unpublished projects
-            fundings = fundings.filter(project__published=True)
+        # Editors also see unpublished projects.
+        projects = Project.objects.visible_to(self.request.user)
+        funded = projects.funded_by(organisation).order_by("-start_year", "-start_month", "-pk")
+        partner_projects = projects.filter(partners=organisation)
         number = self.kwargs.get("page", 1)
         pages = [
-            Paginator(fundings, self.paginate_by),
+            Paginator(funded, self.paginate_by),
             Paginator(partner_projects, self.paginate_by),
         ]
         # A paginator over the page numbers: the one pagination for both lists.
         page = page_or_404(range(max(p.num_pages for p in pages)), 1, number)
-        fundings_page, partners_page = (
+        funded_page, partners_page = (
             p.page(number).object_list if number <= p.num_pages else [] for p in pages
+        )
+        fundings = Funding.objects.filter(organisation=organisation)
+        if not self.request.user.is_staff:
+            fundings = fundings.filter(project__published=True)
+        fundings_page = (
+            list(fundings.for_organisation_page().filter(project__in=funded_page))
+            if funded_page
+            else []
         )
         # The name history counts the projects per name; when all fundings are on this
         # page it names them, too.

@@ -136,10 +136,10 @@ def test_a_page_number_in_the_query_changes_nothing(client, large):
 def test_an_organisations_page_pages_its_fundings_and_partner_projects(client, large):
     funder = Organisation.objects.get(slug="testfoerderer")
     context = client.get(funder.get_absolute_url()).context
-    assert len(context["fundings"]) == 50
-    second = client.get(page_url("projects:organisation", 2, slug=funder.slug))
-    assert len(second.context["fundings"]) == 10
-    assert client.get(page_url("projects:organisation", 3, slug=funder.slug)).status_code == 404
+    assert len(context["fundings"]) == 25
+    third = client.get(page_url("projects:organisation", 3, slug=funder.slug))
+    assert len(third.context["fundings"]) == 10
+    assert client.get(page_url("projects:organisation", 4, slug=funder.slug)).status_code == 404
 
 
 def test_the_name_history_counts_the_projects_of_a_long_page(client, large):

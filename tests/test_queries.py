@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [5, 500]
 PERSON_PAGE_QUERIES = 4
-# The organisation, the count and page of its fundings and of its partner projects (none
-# here: an empty page runs no query), the name history.
-ORGANISATION_PAGE_QUERIES = 5
+# The organisation, the count and page of its funded projects, their fundings by it, the
+# count of its partner projects (none here: an empty page runs no query), its names (one
+# here: nothing to count).
+ORGANISATION_PAGE_QUERIES = 6
 # The number of matches per kind (also the count), one page of results.
 SEARCH_QUERIES = 2
 
