@@ -20,7 +20,8 @@ from . import exports, timeline
 from .models import OpenDataLicence
 from .search import MAX_QUERY_LENGTH, Query, search_with_fallback
 
-RESULTS_PER_PAGE = 20
+# Ten results a page, as search engines show them: the best matches at a glance.
+RESULTS_PER_PAGE = 10
 
 
 @require_safe

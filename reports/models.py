@@ -129,6 +129,8 @@ class AnnualReport(Content):
         ordering = ["-year", "series__title"]
         verbose_name = _("Jahresbericht")
         verbose_name_plural = _("Jahresberichte")
+        # The list counts the published reports and reads a page of them, newest first.
+        indexes = [models.Index(fields=["published", "-year"], name="report_published_newest")]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year"], name="unique_report_per_series_and_year"

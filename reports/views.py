@@ -19,8 +19,9 @@ class ReportListView(PagedMixin, ListView):
 
     template_name = "reports/report_list.html"
     context_object_name = "reports"
-    # 25 reports, each a cover and a few lines: several years of several series.
-    paginate_by = 25
+    # A dozen reports, each a cover and a few lines: several years of a few series, and
+    # a page that stays light on a phone.
+    paginate_by = 12
 
     def get_queryset(self):
         # Editors also see unpublished reports.

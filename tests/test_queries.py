@@ -95,7 +95,7 @@ def test_report_list_query_count_is_fixed(client, django_assert_num_queries, siz
     with django_assert_num_queries(3):
         response = client.get(reverse("reports:list"))
     assert response.context["page_obj"].paginator.count == size
-    assert len(response.context["reports"]) == min(size, 25)
+    assert len(response.context["reports"]) == min(size, 12)
 
 
 def test_people_index_query_count_is_fixed(client, django_assert_num_queries, size):

@@ -259,10 +259,10 @@ def test_nothing_found_offers_the_lists(client, archive):
 def test_results_are_paged_and_odd_pages_are_calm(client, db):
     populate(30)
     first = search_page(client, "Testprojekt")
-    assert "30 Treffer" in first and "Seite 1 von 2" in first
-    assert "Seite 2 von 2" in search_page(client, "Testprojekt", page="2")
-    assert "Seite 2 von 2" in search_page(client, "Testprojekt", page="999")
-    assert "Seite 1 von 2" in search_page(client, "Testprojekt", page="abc")
+    assert "30 Treffer" in first and "Seite 1 von 3" in first  # ten a page
+    assert "Seite 2 von 3" in search_page(client, "Testprojekt", page="2")
+    assert "Seite 3 von 3" in search_page(client, "Testprojekt", page="999")
+    assert "Seite 1 von 3" in search_page(client, "Testprojekt", page="abc")
 
 
 def test_the_english_page_answers_in_english_context(client, archive):
