@@ -115,20 +115,18 @@ def _umask():
 
 def _write_file(folder, name, pieces):
     """``pieces`` (text) as UTF-8 into ``folder/name``, atomically."""
-    handle = tempfile.NamedTemporaryFile(
-        "wb", dir=folder, prefix=f".{name}.", suffix=".partial", delete=False
-    )
+    handle, partial = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".partial")
     try:
-        with handle:
+        with os.fdopen(handle, "wb") as file:
             for piece in pieces:
-                handle.write(piece.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+                file.write(piece.encode("utf-8"))
+            file.flush()
+            os.fsync(file.fileno())
         # mkstemp makes the file private; nginx reads it as another user.
-        os.chmod(handle.name, 0o666 & ~_umask())
-        os.replace(handle.name, folder / name)
+        os.chmod(partial, 0o666 & ~_umask())
+        os.replace(partial, folder / name)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        Path(partial).unlink(missing_ok=True)
         raise
 
 

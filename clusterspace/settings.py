@@ -283,9 +283,7 @@ if MEDIA_ACCEL_REDIRECT_PREFIX:
 # tables as files in this folder, which the download views then send (with nginx in
 # front: DJANGO_OPEN_DATA_ACCEL_REDIRECT_PREFIX, an internal location aliasing it). Until
 # the command has run, the views build the data while they send it.
-OPEN_DATA_ROOT = Path(
-    _read("DJANGO_OPEN_DATA_ROOT", env.str, "") or BASE_DIR / "var" / "open-data"
-)
+OPEN_DATA_ROOT = Path(_read("DJANGO_OPEN_DATA_ROOT", env.str, "") or BASE_DIR / "var" / "open-data")
 OPEN_DATA_ACCEL_REDIRECT_PREFIX = _read("DJANGO_OPEN_DATA_ACCEL_REDIRECT_PREFIX", env.str, "")
 if OPEN_DATA_ACCEL_REDIRECT_PREFIX:
     OPEN_DATA_ACCEL_REDIRECT_PREFIX = "/" + OPEN_DATA_ACCEL_REDIRECT_PREFIX.strip("/") + "/"

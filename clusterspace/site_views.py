@@ -15,7 +15,8 @@ from django.views.generic import TemplateView
 
 from core.pagination import PagedMixin, page_or_404
 
-from . import exports, open_data as open_data_files, timeline
+from . import exports, timeline
+from . import open_data as open_data_files
 from .models import OpenDataLicence
 from .search import MAX_QUERY_LENGTH, Query, search_with_fallback
 
