@@ -14,10 +14,12 @@ The JSON is written exactly as ``json.dumps(…, indent=2)`` writes the whole do
 
 import csv
 import json
+from urllib.parse import urljoin
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import iri_to_uri
 
 from people.models import Person
 from projects.models import Organisation, Project
@@ -54,6 +56,18 @@ def _urls(request, obj, method="get_absolute_url"):
 
 def _month(month):
     return month.isoformat() if month else None
+
+
+class Origin:
+    """Stands in for the request where the archive is written outside one
+    (``manage.py write_open_data``): absolute addresses on the site's public origin,
+    as ``HttpRequest.build_absolute_uri`` makes them."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url.rstrip("/")
+
+    def build_absolute_uri(self, location):
+        return iri_to_uri(urljoin(self.base_url + "/", location))
 
 
 class Archive:
@@ -94,6 +108,7 @@ class Archive:
     }  # fmt: skip
 
     def __init__(self, request):
+        # Only ``build_absolute_uri`` is used: a request, or an ``Origin``.
         self.request = request
         self.licence = OpenDataLicence.current()
 

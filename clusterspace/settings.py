@@ -279,6 +279,15 @@ MEDIA_ACCEL_REDIRECT_PREFIX = _read("DJANGO_MEDIA_ACCEL_REDIRECT_PREFIX", env.st
 if MEDIA_ACCEL_REDIRECT_PREFIX:
     MEDIA_ACCEL_REDIRECT_PREFIX = "/" + MEDIA_ACCEL_REDIRECT_PREFIX.strip("/") + "/"
 
+# Open data (manage.py write_open_data, run by a timer): the JSON document and the CSV
+# tables as files in this folder, which the download views then send (with nginx in
+# front: DJANGO_OPEN_DATA_ACCEL_REDIRECT_PREFIX, an internal location aliasing it). Until
+# the command has run, the views build the data while they send it.
+OPEN_DATA_ROOT = Path(_read("DJANGO_OPEN_DATA_ROOT", env.str, "") or BASE_DIR / "var" / "open-data")
+OPEN_DATA_ACCEL_REDIRECT_PREFIX = _read("DJANGO_OPEN_DATA_ACCEL_REDIRECT_PREFIX", env.str, "")
+if OPEN_DATA_ACCEL_REDIRECT_PREFIX:
+    OPEN_DATA_ACCEL_REDIRECT_PREFIX = "/" + OPEN_DATA_ACCEL_REDIRECT_PREFIX.strip("/") + "/"
+
 # Several app servers: keep the uploads on S3-compatible storage (DJANGO_MEDIA_STORAGE=s3,
 # needs the optional extra: pip install ".[s3]"). django-storages is imported only then.
 MEDIA_STORAGE = _read("DJANGO_MEDIA_STORAGE", env.str, "filesystem").strip().lower()

@@ -4,19 +4,19 @@ The feed and the sitemap are in ``feeds.py`` and ``sitemaps.py``; the URLs of al
 them in ``site_urls.py``.
 """
 
-from itertools import chain
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from core.pagination import PagedMixin, page_or_404
 
 from . import exports, timeline
+from . import open_data as open_data_files
 from .models import OpenDataLicence
 from .search import MAX_QUERY_LENGTH, Query, search_with_fallback
 
@@ -86,11 +86,18 @@ class DecadeView(PagedMixin, TemplateView):
 @require_safe
 def open_data(request):
     tables = list(exports.Archive.TABLES.items())
-    return render(
+    response = render(
         request,
         "clusterspace/open_data.html",
-        {"licence": OpenDataLicence.current(), "tables": tables},
+        {
+            "licence": OpenDataLicence.current(),
+            "tables": tables,
+            "stand": open_data_files.read_stand(),
+        },
     )
+    # The files' date changes without a change of the content: not for the page cache.
+    patch_cache_control(response, no_cache=True)
+    return response
 
 
 def _attachment(response, filename):
@@ -99,24 +106,27 @@ def _attachment(response, filename):
     return response
 
 
+# The files manage.py write_open_data wrote; built while sent only before it first ran.
 @require_safe
 def export_json(request):
-    archive = exports.Archive(request)
-    response = StreamingHttpResponse(
-        archive.json_text(), content_type="application/json", charset="utf-8"
-    )
-    return _attachment(response, "projektarchiv.json")
+    name, content_type = open_data_files.JSON_NAME, open_data_files.JSON_TYPE
+    response = open_data_files.written_response(request, name, content_type)
+    if response is None:
+        text = open_data_files.json_pieces(exports.Archive(request))
+        response = StreamingHttpResponse(text, content_type=content_type, charset="utf-8")
+    return _attachment(response, name)
 
 
 @require_safe
 def export_csv(request, table):
     if table not in exports.Archive.TABLES:
         raise Http404("Diese Tabelle gibt es nicht.")
-    archive = exports.Archive(request)
-    # With a byte order mark, spreadsheet programs read the UTF-8 correctly.
-    text = chain(["\ufeff"], archive.csv_text(table))
-    response = StreamingHttpResponse(text, content_type="text/csv; charset=utf-8")
-    return _attachment(response, f"projektarchiv-{table}.csv")
+    name, content_type = open_data_files.csv_name(table), open_data_files.CSV_TYPE
+    response = open_data_files.written_response(request, name, content_type)
+    if response is None:
+        text = open_data_files.csv_pieces(exports.Archive(request), table)
+        response = StreamingHttpResponse(text, content_type=content_type)
+    return _attachment(response, name)
 
 
 @require_safe

@@ -168,6 +168,9 @@ class Exporter:
             "PAGE_CACHE": False,
             # The files themselves, not nginx's hand-over headers.
             "MEDIA_ACCEL_REDIRECT_PREFIX": "",
+            # The open data built for the export's own addresses, not the files
+            # write_open_data wrote for the live site's.
+            "OPEN_DATA_ROOT": None,
             "SECURE_SSL_REDIRECT": False,
             # The pages as production renders them (the 404 page, not the debug page), and
             # the static files from the apps' folders where collectstatic has not run.

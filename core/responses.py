@@ -123,6 +123,7 @@ def file_response(
     cache_control=None,
     checksum="",
     checksum_size=None,
+    accel_prefix=None,
 ):
     """Answer ``request`` with the file ``name`` of ``storage``.
 
@@ -131,6 +132,8 @@ def file_response(
     own. ``cache_control``: the ``Cache-Control`` header, if any. ``checksum``: a hash
     of the content recorded when the file was stored, for ``checksum_size`` bytes; it is
     the ETag while the file still has that size, else size and time stand in.
+    ``accel_prefix``: nginx's internal location for this storage's folder (default
+    ``settings.MEDIA_ACCEL_REDIRECT_PREFIX``; empty: Django sends the file).
     """
     try:
         size = storage.size(name)
@@ -150,7 +153,7 @@ def file_response(
     if cache_control:
         headers["Cache-Control"] = cache_control
 
-    prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
+    prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX if accel_prefix is None else accel_prefix
     if prefix:
         response = HttpResponse(content_type=content_type, headers=headers)
         response["X-Accel-Redirect"] = prefix + quote(name.lstrip("/"))

@@ -27,6 +27,10 @@ Environment: ``BENCH_DURATION`` (seconds per wrk run, default 5), ``BENCH_PROJEC
 (10000; 5 measures the real archive only), ``BENCH_BASELINE`` (a git revision; ``none``
 skips it), ``BENCH_AFTER_GENERATE`` (a management command run on the grown copy after
 ``bulk_create``, which sends no signals: for instance one that rebuilds a search index).
+
+The open data is measured as operators run it: ``manage.py write_open_data`` writes the
+files of each size (in its own folder, ``DJANGO_OPEN_DATA_ROOT``) before the servers
+start, and the download sends them; the time the command took is printed.
 """
 
 import argparse
@@ -285,6 +289,13 @@ def run(command, env, cwd=BASE_DIR, timeout=900, echo=False):
 
 def manage(env, *args, cwd=BASE_DIR, **kwargs):
     return run([PYTHON, "manage.py", *args], env, cwd=cwd, **kwargs)
+
+
+def write_open_data(env, name):
+    """The open-data files, as the operators' timer writes them (deploy/systemd/)."""
+    started = time.monotonic()
+    manage(env, "write_open_data", "--base-url", "http://127.0.0.1", "--verbosity", "0")
+    say(f"size {name}: open data written in {time.monotonic() - started:.1f} s")
 
 
 def copy_database(source, target):
@@ -770,20 +781,30 @@ def main(argv=None):
     say(f"working in {workdir}")
     try:
         small_db = workdir / "size-5.sqlite3"
-        small_env = {**env, "DATABASE_URL": f"sqlite:///{small_db}"}
+        small_env = {
+            **env,
+            "DATABASE_URL": f"sqlite:///{small_db}",
+            "DJANGO_OPEN_DATA_ROOT": str(workdir / "open-data-5"),
+        }
         say("the real archive: migrate, load_archive, collectstatic …")
         manage(small_env, "migrate", "--noinput", "--verbosity", "0")
         manage(small_env, "load_archive")
         manage(small_env, "collectstatic", "--noinput", "--verbosity", "0")
+        write_open_data(small_env, "5")
         environments = [("5", small_env)]
         if args.projects > 5:
             large_db = workdir / f"size-{args.projects}.sqlite3"
-            large_env = {**env, "DATABASE_URL": f"sqlite:///{large_db}"}
+            large_env = {
+                **env,
+                "DATABASE_URL": f"sqlite:///{large_db}",
+                "DJANGO_OPEN_DATA_ROOT": str(workdir / f"open-data-{args.projects}"),
+            }
             copy_database(small_db, large_db)
             say(f"growing a copy to {args.projects:,} projects …")
             run([PYTHON, __file__, "generate", str(args.projects)], large_env, echo=True)
             if args.after_generate:
                 manage(large_env, *shlex.split(args.after_generate), echo=True)
+            write_open_data(large_env, f"{args.projects:,}")
             environments.append((f"{args.projects:,}", large_env))
         sizes = []
         for name, size_env in environments:

@@ -668,6 +668,8 @@ class DeployCheck:
             "ENV_FILE": str(env_file),
             "BACKUP_DIR": str(backups),
             "STATE_DIR": str(self.stack.dir),
+            "OPEN_DATA_ROOT": str(self.stack.open_data_root),
+            "HTTPS_ORIGIN": self.stack.https_origin,
             "NGINX_GROUP": "www-data",
         }
 
@@ -706,6 +708,42 @@ class DeployCheck:
         written = list(backups.glob("clusterspace-*.tar.gz"))
         expect(len(written) == 1, f"backup files: {written}")
         return f"{written[0].name}, {written[0].stat().st_size:,} bytes"
+
+    def check_open_data_unit(self):
+        """The open-data unit's command line, run as systemd would (without the sandbox);
+        then the downloads are those files, sent by nginx."""
+        values = self.unit_values()
+        unit = render((DEPLOY / "systemd" / "clusterspace-opendata.service").read_text(), values)
+        argv = shlex.split(re.search(r"^ExecStart=(.+)$", unit, re.M).group(1))
+        argv[0] = sys.executable
+        subprocess.run(argv, cwd=BASE_DIR, env=self.stack.env, check=True, capture_output=True)
+        path = self.info["export"]
+        data = (self.stack.open_data_root / "projektarchiv.json").read_bytes()
+        response = self.visitor.get(path)
+        expect(response.status == 200, f"{path}: {response.status}")
+        expect(response.body == data, f"{path}: the body is not the written file")
+        expect(not response.all("X-Accel-Redirect"), "X-Accel-Redirect reached the client")
+        expect(response.get("Content-Type") == "application/json", response.get("Content-Type"))
+        expect(
+            response.get("Content-Disposition") == 'attachment; filename="projektarchiv.json"',
+            f"Content-Disposition: {response.get('Content-Disposition')}",
+        )
+        expect(response.all("Access-Control-Allow-Origin") == ["*"], "CORS header not once")
+        twice = [name for name in SECURITY_HEADERS if len(response.all(name)) > 1]
+        expect(not twice, f"headers twice: {twice}")
+        time.sleep(0.3)  # gunicorn writes its access log line after the answer
+        sizes = re.findall(
+            rf'"GET {re.escape(path)} HTTP/1\.\d" 200 (\S+)',
+            self.stack.gunicorn_log.read_text(errors="replace"),
+        )
+        expect(sizes and sizes[-1] in {"0", "-"}, f"gunicorn sent {sizes[-1:]} bytes")
+        part = self.visitor.get(path, Range="bytes=0-99")
+        expect(part.status == 206 and part.body == data[:100], f"a range: {part.status}")
+        inside = self.visitor.get("/_open_data/projektarchiv.json")
+        expect(inside.status == 404, f"/_open_data/ reachable: {inside.status}")
+        again = self.visitor.get(path, **{"If-None-Match": response.get("ETag")})
+        expect(again.status == 304, f"If-None-Match: {again.status}")
+        return f"{len(data):,} bytes by nginx, 206 for a range, 304, /_open_data/ internal"
 
     def check_app_down(self):
         self.stack.stop_gunicorn()
@@ -746,6 +784,7 @@ class DeployCheck:
         yield "X-Request-ID passed on (nginx's log)", self.check_request_id
         yield "systemd units verify and are hardened", self.check_systemd_units
         yield "backup unit's command writes an archive", self.check_backup_unit
+        yield "open-data unit writes the files, nginx sends them", self.check_open_data_unit
         yield "app stopped: nginx's own error page", self.check_app_down
 
 

@@ -138,6 +138,9 @@ class Stack:
             self.static_root = self.dir / "static"
             self.media_root = self.dir / "media"
             self.media_root.mkdir()
+            # Written by manage.py write_open_data when a check runs it; until then the
+            # downloads are built live.
+            self.open_data_root = self.dir / "open-data"
             self.gunicorn_log = self.dir / "gunicorn.log"
             self.nginx_dir = self.dir / "nginx"
             self.make_certificate()
@@ -259,6 +262,8 @@ class Stack:
                 "DJANGO_STATIC_ROOT": str(self.static_root),
                 "DJANGO_MEDIA_ROOT": str(self.media_root),
                 "DJANGO_MEDIA_ACCEL_REDIRECT_PREFIX": "/_media/",
+                "DJANGO_OPEN_DATA_ROOT": str(self.open_data_root),
+                "DJANGO_OPEN_DATA_ACCEL_REDIRECT_PREFIX": "/_open_data/",
                 "HOST": HOST,
                 "PORT": str(self.ports["gunicorn"]),
                 "WEB_CONCURRENCY": str(self.workers),
@@ -339,6 +344,7 @@ class Stack:
             "APP_SERVER": f"{HOST}:{self.ports['gunicorn']}",
             "STATIC_ROOT": str(self.static_root),
             "MEDIA_ROOT": str(self.media_root),
+            "OPEN_DATA_ROOT": str(self.open_data_root),
             "ERROR_PAGES": str(self.nginx_dir / "errors"),
             "CACHE_DIR": str(self.nginx_dir / "cache"),
             "LOG_DIR": str(self.nginx_dir / "logs"),

@@ -12,6 +12,14 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def open_data_root(settings, tmp_path):
+    """Open-data files (manage.py write_open_data) only where a test writes them: never
+    the project's var/open-data/, so every other test gets the data built live."""
+    settings.OPEN_DATA_ROOT = tmp_path / "open-data"
+    return settings.OPEN_DATA_ROOT
+
+
 @pytest.fixture
 def archive(db):
     """The source page's content: five projects with their people, funders and reports."""
