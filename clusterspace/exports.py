@@ -113,26 +113,30 @@ class Archive:
         self.licence = OpenDataLicence.current()
 
     # -- the entries, read in chunks ------------------------------------------------------
+    # Each in its list's order, ties broken by the key: a file written twice from the same
+    # content is the same, on every database.
 
     def projects(self):
-        return for_project_page(Project.objects.published()).iterator(chunk_size=CHUNK_SIZE)
+        projects = Project.objects.published().order_by(*Project._meta.ordering, "pk")
+        return for_project_page(projects).iterator(chunk_size=CHUNK_SIZE)
 
     def organisations(self):
         return (
             Organisation.objects.with_public_projects()
-            .order_by("name")
+            .order_by("name", "pk")
             .iterator(chunk_size=CHUNK_SIZE)
         )
 
     def people(self):
         return (
             Person.objects.public()
-            .order_by("family_name", "given_name")
+            .order_by("family_name", "given_name", "pk")
             .iterator(chunk_size=CHUNK_SIZE)
         )
 
     def reports(self):
-        return AnnualReport.objects.published().for_listing().iterator(chunk_size=CHUNK_SIZE)
+        reports = AnnualReport.objects.published().order_by(*AnnualReport._meta.ordering, "pk")
+        return reports.for_listing().iterator(chunk_size=CHUNK_SIZE)
 
     # -- rows, shared by JSON and CSV ---------------------------------------------------
 

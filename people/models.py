@@ -177,9 +177,10 @@ class RoleKind(models.Model):
 class RoleQuerySet(models.QuerySet):
     def for_project_page(self):
         # Meta.ordering, with the project's id instead of "project" (which joins the
-        # project table to sort by its ordering): the same order within each project.
+        # project table to sort by its ordering): the same order within each project;
+        # roles of one kind at one position keep the order they were entered in.
         return self.select_related("person", "kind").order_by(
-            "project_id", "kind__position", "is_former", "position"
+            "project_id", "kind__position", "is_former", "position", "pk"
         )
 
     def for_person_page(self):
