@@ -287,10 +287,10 @@ def test_a_page_of_results_is_bounded(client, db):
     populate(45)
     response = search_page(client, "Testprojekt")
     assert response.context["total"] == 45
-    assert len(response.context["results"]) == 20
+    assert len(response.context["results"]) == 10
     html = response.content.decode()
-    assert 'rel="next"' in html and "Seite 1 von 3" in html
-    last = search_page(client, "Testprojekt", page="3")
+    assert 'rel="next"' in html and "Seite 1 von 5" in html
+    last = search_page(client, "Testprojekt", page="5")
     assert len(last.context["results"]) == 5
     assert 'rel="prev"' in last.content.decode()
 
