@@ -404,7 +404,9 @@ def affected(instance):
     if isinstance(instance, ReportSeries):
         return {Kind.REPORT: _ids(AnnualReport.objects.filter(series_id=instance.pk))}
     if isinstance(instance, Interview):
-        people = _ids(Interview.interviewees.through.objects.filter(interview_id=instance.pk))
+        people = _ids(
+            Interview.interviewees.through.objects.filter(interview_id=instance.pk), "person_id"
+        )
         return {
             Kind.INTERVIEW: {instance.pk},
             Kind.PERSON: {instance.interviewer_id} | people,
