@@ -84,7 +84,11 @@ def _populate(count):
             person = Person.objects.create(
                 given_name=f"Vorname{n}-{k}", family_name=f"Nachname{n}-{k}", slug=f"person-{n}-{k}"
             )
-            Role.objects.create(project=project, kind=kind, person=person, is_former=k == 2)
+            # Numbered as in the archive: roles of one kind in the same position have no
+            # defined order, and a list's order would depend on the query plan.
+            Role.objects.create(
+                project=project, kind=kind, person=person, is_former=k == 2, position=k + 1
+            )
         # One report per series and year: a new series every hundred projects.
         series, _ = ReportSeries.objects.get_or_create(
             slug=f"testreihe-{n // 100}", defaults={"title": f"Testreihe {n // 100}"}
