@@ -101,7 +101,8 @@ def _in_languages(function):
 def project_entries(ids):
     projects = Project.objects.published().filter(pk__in=ids)
     names = {}
-    roles = Role.objects.filter(project__in=projects, person__isnull=False)
+    # Unordered: Role's Meta.ordering would join projects and role kinds only to sort.
+    roles = Role.objects.filter(project__in=projects, person__isnull=False).order_by()
     for project_id, given, family in roles.values_list(
         "project_id", "person__given_name", "person__family_name"
     ):
@@ -142,7 +143,9 @@ def organisation_entries(ids):
     public = Organisation.objects.with_public_projects().filter(pk__in=ids).values("pk")
     organisations = Organisation.objects.filter(pk__in=public)
     listed = {}
-    fundings = Funding.objects.filter(project__published=True, organisation__in=organisations)
+    fundings = Funding.objects.filter(
+        project__published=True, organisation__in=organisations
+    ).order_by()
     for organisation_id, *names in fundings.values_list(
         "organisation_id", *_translated("name_as_listed", "short_name_as_listed")
     ).distinct():
@@ -210,7 +213,7 @@ def report_entries(ids):
 def interview_entries(ids):
     interviews = Interview.objects.published().filter(project__published=True, pk__in=ids)
     names = {}
-    through = Interview.interviewees.through.objects.filter(interview__in=interviews)
+    through = Interview.interviewees.through.objects.filter(interview__in=interviews).order_by()
     for interview_id, given, family in through.values_list(
         "interview_id", "person__given_name", "person__family_name"
     ):
@@ -363,22 +366,27 @@ def rebuild(progress=None):
 
 
 def _ids(queryset, field="pk"):
-    return set(queryset.values_list(field, flat=True))
+    # A set needs no order: Meta.ordering would join tables only to sort (interviews by
+    # their project's position), nested loops over all rows on stale planner statistics.
+    return set(queryset.order_by().values_list(field, flat=True))
 
 
 def affected(instance):
     """{kind: ids}: the entries that may change when ``instance`` changes or goes."""
+    interviewees = Interview.interviewees.through.objects
     if isinstance(instance, Project):
         pk = instance.pk
         return {
             Kind.PROJECT: {pk},
             Kind.ORGANISATION: _ids(Funding.objects.filter(project_id=pk), "organisation_id")
             | _ids(Project.partners.through.objects.filter(project_id=pk), "organisation_id"),
+            # Subqueries, not an OR across joins, which multiplies the joined tables' rows:
+            # nested loops over all of them when the planner believes the tables empty.
             Kind.PERSON: _ids(
                 Person.objects.filter(
-                    Q(roles__project_id=pk)
-                    | Q(interviews_given__project_id=pk)
-                    | Q(interviews_conducted__project_id=pk)
+                    Q(pk__in=Role.objects.filter(project_id=pk).values("person_id"))
+                    | Q(pk__in=interviewees.filter(interview__project_id=pk).values("person_id"))
+                    | Q(pk__in=Interview.objects.filter(project_id=pk).values("interviewer_id"))
                 )
             ),
             Kind.INTERVIEW: _ids(Interview.objects.filter(project_id=pk)),
@@ -393,7 +401,8 @@ def affected(instance):
             Kind.PROJECT: _ids(Role.objects.filter(person_id=instance.pk), "project_id"),
             Kind.INTERVIEW: _ids(
                 Interview.objects.filter(
-                    Q(interviewer_id=instance.pk) | Q(interviewees__pk=instance.pk)
+                    Q(interviewer_id=instance.pk)
+                    | Q(pk__in=interviewees.filter(person_id=instance.pk).values("interview_id"))
                 )
             ),
         }
@@ -404,7 +413,7 @@ def affected(instance):
     if isinstance(instance, ReportSeries):
         return {Kind.REPORT: _ids(AnnualReport.objects.filter(series_id=instance.pk))}
     if isinstance(instance, Interview):
-        people = _ids(Interview.interviewees.through.objects.filter(interview_id=instance.pk))
+        people = _ids(interviewees.filter(interview_id=instance.pk), "person_id")
         return {
             Kind.INTERVIEW: {instance.pk},
             Kind.PERSON: {instance.interviewer_id} | people,

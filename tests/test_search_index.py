@@ -165,6 +165,20 @@ def test_interviews_follow_their_people_and_publishing(db):
     assert titles("Kaimauer") == []
 
 
+def test_unpublishing_an_interview_removes_the_people_only_it_names(db):
+    project = make_project(1, slug="p")
+    interview = Interview.objects.create(project=project, title="Gespräch am Deich", published=True)
+    # Others first: the interviewee's id is not the id of their row in the relation.
+    for n in range(3):
+        Person.objects.create(given_name="Jan", family_name=f"Platzhalter{n}", slug=f"jan-{n}")
+    person = Person.objects.create(given_name="Ole", family_name="Deichgraf", slug="ole")
+    interview.interviewees.add(person)
+    assert set(titles("Deichgraf")) == {"Gespräch am Deich", "Ole Deichgraf"}
+    interview.published = False
+    interview.save()
+    assert titles("Deichgraf") == []
+
+
 def test_statutory_pages_are_found_while_published(db):
     page = Page.objects.create(
         slug=Page.Kind.IMPRESSUM,
