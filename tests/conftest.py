@@ -21,6 +21,18 @@ def open_data_root(settings, tmp_path):
 
 
 @pytest.fixture
+def page_cache(settings):
+    """The page cache switched on (it is off with DEBUG on), empty, with a fixed release."""
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE = True
+    settings.PAGE_CACHE_RELEASE = "test"
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+@pytest.fixture
 def archive(db):
     """The source page's content: five projects with their people, funders and reports."""
     from clusterspace import search_index

@@ -8,7 +8,6 @@ version (``core.signals.content_changed``).
 """
 
 import pytest
-from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
@@ -21,15 +20,6 @@ from .media_builders import image_bytes, pdf_bytes, upload
 from .test_reports_files import upload_report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE = True
-    settings.PAGE_CACHE_RELEASE = "test"
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 def cached_page(client, url):

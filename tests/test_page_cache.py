@@ -29,16 +29,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def page_cache(settings):
-    """The page cache switched on (it is off with DEBUG on), empty, with a fixed release."""
-    settings.PAGE_CACHE = True
-    settings.PAGE_CACHE_RELEASE = "test"
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
-
-
-@pytest.fixture
 def p04(archive):
     return Project.objects.get(code="P04")
 
