@@ -104,9 +104,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def static_server(folder):
+def static_server(folder, handler_class=QuietHandler):
     """The folder served by Python's static file server on 127.0.0.1, a free port."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
+    handler = functools.partial(handler_class, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

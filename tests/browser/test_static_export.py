@@ -1,23 +1,20 @@
 """The static export's search page in Chromium: served by a static server with the live
 site's Content-Security-Policy, it searches in the browser; without JavaScript it says so."""
 
-import functools
-import threading
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from clusterspace.search import Query, search
+from tests.test_static_export import QuietHandler, static_server
 
 from .helpers import describe, run_axe
 
 pytestmark = pytest.mark.django_db
 
 
-class PolicyHandler(SimpleHTTPRequestHandler):
+class PolicyHandler(QuietHandler):
     """A static file server that sends the live site's Content-Security-Policy."""
 
     policy = ""
@@ -26,23 +23,6 @@ class PolicyHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Security-Policy", self.policy)
         super().end_headers()
 
-    def log_message(self, format, *args):
-        pass
-
-
-@contextmanager
-def served(folder, policy):
-    handler = type("Handler", (PolicyHandler,), {"policy": policy})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=folder))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
 
 @pytest.fixture
 def exported(client, tmp_path):
@@ -50,7 +30,8 @@ def exported(client, tmp_path):
     call_command("export_site", str(tmp_path / "site"), stdout=StringIO())
     policy = client.get("/de/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
-    with served(str(tmp_path / "site"), policy) as origin:
+    handler = type("Handler", (PolicyHandler,), {"policy": policy})
+    with static_server(tmp_path / "site", handler) as origin:
         yield origin
 
 
