@@ -15,8 +15,20 @@ from django.db.models import Count, F, Max, Min, Q
 from core.months import YearMonth, format_span
 
 
+class _Shown:
+    """How a name of the history is shown: the name as listed, the span of its projects."""
+
+    @property
+    def span(self):
+        return format_span(self.start, self.end)
+
+    @property
+    def display_name(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
 @dataclass
-class ListedName:
+class ListedName(_Shown):
     name: str
     short_name: str
     projects: list = field(default_factory=list)
@@ -30,14 +42,6 @@ class ListedName:
         """The last project's end; ``None`` when one of them has no end."""
         ends = [project.end for project in self.projects]
         return None if None in ends else max(ends)
-
-    @property
-    def span(self):
-        return format_span(self.start, self.end)
-
-    @property
-    def display_name(self):
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
 
 def name_history(fundings):
@@ -58,7 +62,7 @@ def name_history(fundings):
 
 
 @dataclass
-class CountedName:
+class CountedName(_Shown):
     """A name with the number of its projects and their span, for an organisation whose
     fundings fill several pages: ``name_history_counted``."""
 
@@ -68,14 +72,6 @@ class CountedName:
     start: YearMonth
     end: YearMonth | None
     projects: list = field(default_factory=list)
-
-    @property
-    def span(self):
-        return format_span(self.start, self.end)
-
-    @property
-    def display_name(self):
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
 
 def _month(index):
