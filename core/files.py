@@ -136,14 +136,18 @@ def stored_names(instance, fields, using=None):
     return row or {}
 
 
-def delete_unused_on_commit(storage, model, fields, names, using=None):
-    """Remove ``names`` after the current transaction commits, unless a row still uses them."""
+def _on_commit(action, storage, model, fields, names, using):
+    """``action`` on the non-empty ``names`` once the current transaction commits."""
     names = [name for name in names if name]
     if names:
         transaction.on_commit(
-            partial(_delete_unused, storage, model, tuple(fields), tuple(names), using),
-            using=using,
+            partial(action, storage, model, tuple(fields), tuple(names), using), using=using
         )
+
+
+def delete_unused_on_commit(storage, model, fields, names, using=None):
+    """Remove ``names`` after the current transaction commits, unless a row still uses them."""
+    _on_commit(_delete_unused, storage, model, fields, names, using)
 
 
 KEPT_FOLDER = "aufbewahrt"
@@ -156,12 +160,7 @@ def kept_name(name):
 
 def keep_aside_on_commit(storage, model, fields, names, using=None):
     """After a row's deletion commits: move its files aside, unless a row still uses them."""
-    names = [name for name in names if name]
-    if names:
-        transaction.on_commit(
-            partial(_keep_aside, storage, model, tuple(fields), tuple(names), using),
-            using=using,
-        )
+    _on_commit(_keep_aside, storage, model, fields, names, using)
 
 
 def _keep_aside(storage, model, fields, names, using):
