@@ -44,10 +44,6 @@ def csv_name(table):
     return f"projektarchiv-{table}.csv"
 
 
-def json_pieces(archive):
-    return archive.json_text()
-
-
 def csv_pieces(archive, table):
     # With a byte order mark, spreadsheet programs read the UTF-8 correctly.
     return chain(["\ufeff"], archive.csv_text(table))
@@ -162,7 +158,7 @@ def write(base_url, *, if_changed=False):
     written = timezone.now().replace(microsecond=0)
     archive = exports.Archive(exports.Origin(base_url))
     with translation.override(settings.LANGUAGE_CODE):
-        _write_file(folder, JSON_NAME, json_pieces(archive))
+        _write_file(folder, JSON_NAME, archive.json_text())
         for table in exports.Archive.TABLES:
             _write_file(folder, csv_name(table), csv_pieces(archive, table))
     stand = {**wanted, "written": written.isoformat()}

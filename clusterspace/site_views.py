@@ -112,7 +112,7 @@ def export_json(request):
     name, content_type = open_data_files.JSON_NAME, open_data_files.JSON_TYPE
     response = open_data_files.written_response(request, name, content_type)
     if response is None:
-        text = open_data_files.json_pieces(exports.Archive(request))
+        text = exports.Archive(request).json_text()
         response = StreamingHttpResponse(text, content_type=content_type, charset="utf-8")
     return _attachment(response, name)
 
