@@ -89,9 +89,9 @@ for _origin in CSRF_TRUSTED_ORIGINS:
         )
 
 # The apps whose models are the archive's content, written once: the page cache's
-# content version rises when they change (clusterspace.cache), the editor group gets
-# their permissions (clusterspace.editors), backups save them (BACKUP_MODELS).
-CONTENT_APPS = ["projects", "people", "reports"]
+# content version rises when they change (pagecache), the editor group gets their
+# permissions (editors), backups save them (BACKUP_MODELS).
+CONTENT_APPS = ["projects", "people", "reports", "pages"]
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch it.
@@ -105,11 +105,19 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "reversion",
-    # What every app uses (images, files, months, file responses, the content models'
-    # shared shape, the admin's edit-conflict check); the content apps build on it.
+    # In their layering order (docs/architecture.md): the base every app uses, the
+    # content apps, the features, the website that composes them, the configuration.
     "core",
-    "clusterspace",
     *CONTENT_APPS,
+    "pagecache",
+    "search",
+    "linkchecks",
+    "opendata",
+    "editors",
+    "siteexport",
+    "backups",
+    "website",
+    "clusterspace",
 ]
 
 MIDDLEWARE = [
@@ -117,8 +125,8 @@ MIDDLEWARE = [
     # error mail, the 500 page and the response header gunicorn's access log records.
     "clusterspace.middleware.RequestIdMiddleware",
     # Then: a cached page or a 304 for an anonymous visitor is answered before anything
-    # else runs, with the headers the whole stack gave it (clusterspace.cache).
-    "clusterspace.cache.PageCacheMiddleware",
+    # else runs, with the headers the whole stack gave it (pagecache.middleware).
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clusterspace.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,7 +158,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "clusterspace.context_processors.site",
+                "website.context_processors.site",
             ],
         },
     },
@@ -201,7 +209,7 @@ def _cache():
 
 CACHES = {"default": _cache()}
 
-# The page cache (clusterspace.cache): rendered pages for anonymous visitors, keyed on the
+# The page cache (pagecache.middleware): rendered pages for anonymous visitors, keyed on the
 # content version in the database; on by default in production, off with DEBUG on.
 PAGE_CACHE = _read("DJANGO_PAGE_CACHE", _bool, not DEBUG)
 PAGE_CACHE_ALIAS = "default"
@@ -514,8 +522,10 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
 BACKUP_MODELS = [
     "auth.group",
     "auth.user",
-    "clusterspace",
     *CONTENT_APPS,
+    "opendata",
+    "linkchecks",
+    "pagecache",
     "admin.logentry",
     # The version history (django-reversion), so a restore keeps what editors can undo.
     "reversion",

@@ -13,7 +13,7 @@ for model in (Person, RoleKind, Role):
 
 
 class RoleInline(TranslationTabularInline):
-    """Roles on the project's admin page (composed in clusterspace.admin)."""
+    """Roles on the project's admin page (composed in editors.admin)."""
 
     model = Role
     extra = 0

@@ -9,7 +9,7 @@ from .models import Person
 class PersonListView(PagedMixin, ListView):
     """Everyone named on a published project, by group (team, former, partners), by name.
     A person's page, which shows interviews from ``reports`` as well, is composed in
-    ``clusterspace.composed``."""
+    ``website.views``."""
 
     template_name = "people/person_list.html"
     context_object_name = "people"

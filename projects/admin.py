@@ -1,7 +1,7 @@
 """Admin for projects and organisations.
 
 ``ProjectAdmin`` edits a project with its own rows (fundings, links). It is registered
-in ``clusterspace.admin``, which adds the inlines of the apps that build on projects
+in ``editors.admin``, which adds the inlines of the apps that build on projects
 (roles, reports, interviews): this app never imports them.
 """
 
@@ -16,13 +16,13 @@ from .models import Funding, Organisation, ProjectLink
 
 # Versioned models are registered here, not in models.py: reversion records the fields a
 # model has when it is registered, and only now has modeltranslation added title_de,
-# title_en …  ``Project`` is registered where its admin is composed (clusterspace.admin):
+# title_en …  ``Project`` is registered where its admin is composed (editors.admin):
 # its versions follow its inline rows, and some of those belong to other apps.
 for model in (Organisation, Funding, ProjectLink):
     reversion.register(model)
 
 # The relations of a project's own rows that its versions hold (restoring a version
-# restores them); clusterspace.admin adds those of the apps that build on projects.
+# restores them); editors.admin adds those of the apps that build on projects.
 PROJECT_FOLLOW = ("fundings", "links")
 
 
@@ -49,7 +49,7 @@ class ProjectLinkInline(TranslationTabularInline):
 
 
 class ProjectAdmin(VersionedTranslationAdmin):
-    """Registered by clusterspace.admin, with the inlines of people and reports."""
+    """Registered by editors.admin, with the inlines of people and reports."""
 
     list_display = ("title", "code", "duration_display", "status_display", "published", "position")
     list_display_links = ("title",)

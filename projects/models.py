@@ -302,7 +302,7 @@ class ProjectQuerySet(PublishableQuerySet):
         """What a project page shows of this app's data, in a fixed number of queries.
 
         The page also shows roles, reports and interviews, which other apps own:
-        ``clusterspace.composed`` adds them.
+        ``website.views`` adds them.
         """
         return self.select_related("predecessor").prefetch_related(
             Prefetch("fundings", queryset=Funding.objects.for_project()),

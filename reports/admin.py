@@ -21,7 +21,7 @@ for model in (ReportSeries, AnnualReport, Interview):
     reversion.register(model)
 
 
-# ReportInline and InterviewInline: on the project's admin page (clusterspace.admin).
+# ReportInline and InterviewInline: on the project's admin page (editors.admin).
 class ReportInline(admin.TabularInline):
     model = AnnualReport.projects.through
     extra = 0

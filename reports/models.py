@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.files import put_back
 from core.models import Content, Publishable, PublishableQuerySet
 from core.reversing import reverse_cached
-from people.models import Person
+from people.models import Person, Role
 from projects.models import Project
 
 from .processing import FILE_FIELDS, delete_report_files_on_commit, report_files_saved
@@ -271,3 +271,15 @@ class Interview(Publishable):
 
     def get_absolute_url(self):
         return f"{self.project.get_absolute_url()}#interview-{self.pk}"
+
+
+def for_project_page(projects):
+    """``projects`` with everything a project page shows: the project's own relations
+    (``ProjectQuerySet.for_page``), its roles with their holders, its published reports
+    and its published interviews with their interviewers and interviewees. Eight
+    queries for one project, nine when it has interviews."""
+    return projects.for_page().prefetch_related(
+        Prefetch("roles", queryset=Role.objects.for_project_page()),
+        Prefetch("reports", queryset=AnnualReport.objects.for_project_page()),
+        Prefetch("interviews", queryset=Interview.objects.for_project_page()),
+    )

@@ -243,9 +243,9 @@ def pages_to_measure():
         ("organisations list", "projects:organisations", ""),
         ("organisation page", None, organisation.get_absolute_url()),
         ("reports list", "reports:list", ""),
-        ("search: a word", "site:search", "?" + urlencode({"q": SEARCH_WORD})),
-        ("search: a name", "site:search", "?" + urlencode({"q": SEARCH_NAME})),
-        ("open data JSON", "site:export_json", ""),
+        ("search: a word", "search:search", "?" + urlencode({"q": SEARCH_WORD})),
+        ("search: a name", "search:search", "?" + urlencode({"q": SEARCH_NAME})),
+        ("open data JSON", "opendata:json", ""),
     ]
     pages = []
     for name, view, rest in wanted:

@@ -5,7 +5,7 @@
 
 Builds ``tests/factories.populate`` (each project with a funder, three people, a report
 and an interview; the search index written once at the end) inside one transaction that
-is rolled back, as ``tests/test_queries.py`` does, in a throwaway test database (Django's
+is rolled back, as ``tests/website/test_queries.py`` does, in a throwaway test database (Django's
 test-database creation; removed afterwards). Each run builds it twice, side by side:
 as is, and with a VACUUM from another session after the first ``--vacuum-at`` projects.
 That VACUUM is what autovacuum does in the test suite when earlier tests have left dead

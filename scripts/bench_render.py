@@ -91,8 +91,8 @@ def project_phases(url):
     from django.test import RequestFactory
     from django.urls import resolve
 
-    from clusterspace.composed import for_project_page
     from projects.models import Project
+    from website.views import for_project_page
 
     request = RequestFactory().get(url)
     request.user = AnonymousUser()

@@ -33,9 +33,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from clusterspace import search_index  # noqa: E402
-from clusterspace.search import Query, search  # noqa: E402
 from projects.models import Project  # noqa: E402
+from search import index as search_index  # noqa: E402
+from search.query import Query, search  # noqa: E402
+
 from tests.factories import populate  # noqa: E402
 
 QUERIES = ["Cluster", "Foerderer", "Straße", "Wissensmanagement Netzwerk", "Nachname512", "xyz"]
@@ -75,7 +76,7 @@ def build(count):
 def measure(runs):
     """Median wall-clock and CPU time of the search alone and of the whole search page."""
     client = Client(HTTP_HOST="localhost")
-    url = reverse("site:search")
+    url = reverse("search:search")
     print(
         f"{'query':<28} {'hits':>5} {'search ms':>10} {'(cpu)':>7} {'page ms':>8} {'(cpu)':>7}"
         f" {'queries':>8}"

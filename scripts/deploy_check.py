@@ -55,7 +55,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
-from clusterspace.models import Page
+from pages.models import Page
 from people.models import Person
 from projects.models import Organisation, Project
 from reports.models import AnnualReport
@@ -81,9 +81,9 @@ for language in ("de", "en"):
             "person page": person.get_absolute_url(),
             "reports": reverse("reports:list"),
             "report page": shown.get_absolute_url(),
-            "search": reverse("site:search") + "?q=Cluster",
-            "open data": reverse("site:open_data"),
-            "feed": reverse("site:feed"),
+            "search": reverse("search:search") + "?q=Cluster",
+            "open data": reverse("opendata:page"),
+            "feed": reverse("website:feed"),
             **{kind.value: reverse("pages:" + kind.value) for kind in Page.Kind},
             "download": shown.get_download_url(),
             "hidden download": hidden.get_download_url(),
@@ -94,7 +94,7 @@ print(json.dumps({
     "shown_file": shown.file.name,
     "hidden_file": hidden.file.name,
     "impressum_pk": Page.objects.get(slug=Page.Kind.IMPRESSUM).pk,
-    "export": reverse("site:export_json"),
+    "export": reverse("opendata:json"),
 }))
 """
 

@@ -35,7 +35,7 @@ def page_cache(settings):
 @pytest.fixture
 def archive(db):
     """The source page's content: five projects with their people, funders and reports."""
-    from clusterspace import search_index
+    from search import index as search_index
 
     with search_index.deferred():  # the search index written once, as load_archive does
         call_command("loaddata", "archive", verbosity=0)

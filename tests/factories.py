@@ -2,11 +2,11 @@
 
 from django.db import connection
 
-from clusterspace import search_index
-from clusterspace.models import SearchEntry
 from people.models import Person, Role, RoleKind
 from projects.models import Funding, Organisation, Project
 from reports.models import AnnualReport, Interview, ReportSeries
+from search import index as search_index
+from search.models import SearchEntry
 
 
 def make_project(n, **fields):

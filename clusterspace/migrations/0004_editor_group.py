@@ -1,18 +1,13 @@
-"""Create the "Redaktion" group with the permissions editors need (clusterspace.editors)."""
+"""Create the "Redaktion" group; its permissions are kept in step after every migrate
+(editors.group.sync_after_migrate), so this migration no longer sets them itself."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from clusterspace.editors import EDITOR_GROUP, sync_editor_group
+EDITOR_GROUP = "Redaktion"
 
 
 def create_editor_group(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; create them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_editor_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    apps.get_model("auth", "Group").objects.get_or_create(name=EDITOR_GROUP)
 
 
 def remove_editor_group(apps, schema_editor):

@@ -2,7 +2,7 @@
  * The search of the static export (manage.py export_site), where no server answers.
  *
  * Reads the index the export wrote (clusterspace/offline_search.py) and matches the
- * visitor's words as the live search promises (tests/test_search.py): case, umlauts and
+ * visitor's words as the live search promises (tests/search/test_search.py): case, umlauts and
  * ß fold both ways ("Foerderer", "Forderer", "Förderer"), parts of words are enough,
  * a German ending is dropped when the whole word is not found, every term must occur,
  * both languages' texts are searched, a person's name finds the projects where the

@@ -43,9 +43,9 @@ def page_types(language):
             "person": Person.objects.public().first().get_absolute_url(),
             "reports": reverse("reports:list"),
             "report": report.get_absolute_url(),
-            "search": reverse("site:search") + "?q=Cluster",
-            "open data": reverse("site:open_data"),
-            "timeline decade": reverse("site:timeline", args=[2010]),
+            "search": reverse("search:search") + "?q=Cluster",
+            "open data": reverse("opendata:page"),
+            "timeline decade": reverse("website:timeline", args=[2010]),
         }
         for kind in LEGAL_PAGES:
             pages[kind] = reverse(f"pages:{kind}")

@@ -59,7 +59,7 @@ def test_axe_finds_no_violation_on_lists_in_pages(site, desktop, phone, language
             reverse("projects:index-page", args=[2]),
             reverse("people:index-page", args=[2]),
             reverse("reports:list-page", args=[2]),
-            reverse("site:timeline", args=[2000]),
+            reverse("website:timeline", args=[2000]),
         ]
     failures = []
     desktop.goto(site.url + paths[0])

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from clusterspace.links import CACHE_KEY, refresh_problem_links
-from clusterspace.models import LinkCheck
+from linkchecks.checks import CACHE_KEY, refresh_problem_links
+from linkchecks.models import LinkCheck
 from projects.models import ProjectLink
 
 from .helpers import describe, run_axe

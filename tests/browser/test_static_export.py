@@ -6,10 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from clusterspace.search import Query, search
-from tests.test_static_export import QuietHandler, static_server
+from search.query import Query, search
 
 from .helpers import describe, run_axe
+from tests.siteexport.test_static_export import QuietHandler, static_server
 
 pytestmark = pytest.mark.django_db
 

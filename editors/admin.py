@@ -1,0 +1,31 @@
+"""The project's admin page, composed of the apps that build on projects.
+
+A project is edited with its roles (``people``), reports and interviews (``reports``),
+and its versions hold those rows too: composed here, so that ``projects`` never imports
+the apps that build on it.
+"""
+
+import reversion
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from people.admin import RoleInline
+from projects.admin import PROJECT_FOLLOW, ProjectAdmin
+from projects.models import Project
+from reports.admin import InterviewInline, ReportInline
+
+admin.site.site_header = _("Projektarchiv der Professur für Organisationstheorie")
+admin.site.site_title = _("Projektarchiv – Redaktion")
+admin.site.index_title = _("Inhalte bearbeiten")
+
+# Before the admin below is created (VersionAdmin would register the model itself, with
+# the inlines' relations only). Restoring a version restores the project's fundings and
+# links, its roles and its interviews; reports are rows of their own (many projects).
+reversion.register(Project, follow=(*PROJECT_FOLLOW, "roles", "interviews"))
+
+
+@admin.register(Project)
+class ComposedProjectAdmin(ProjectAdmin):
+    """The project admin with the inlines of the apps that build on projects."""
+
+    inlines = [*ProjectAdmin.inlines, RoleInline, ReportInline, InterviewInline]

@@ -1,0 +1,335 @@
+"""The public pages, rendered once per content version and served from the cache.
+
+Every change to the content (a save, a deletion or a changed many-to-many relation of a
+model in ``projects``, ``people``, ``reports`` or ``clusterspace``) raises the one-row
+``ContentVersion`` in the database (signals, connected in ``ClusterspaceConfig.ready``).
+``PageCacheMiddleware`` reads that row with one small query per request, so every worker
+of every app server sees a change on the very next request, whatever the cache backend:
+
+* ``ETag`` and ``Last-Modified`` come from the content version: a browser that has the
+  page asks with ``If-None-Match`` and gets a 304 before anything is rendered;
+* a rendered page is kept in the cache (``CACHE_URL``: local memory by default, Redis or
+  memcached for several app servers) under a key made of the content version, the
+  release (templates, code, translations, static manifest), today's date (a project's
+  status changes with the month), the scheme, the host, the path (with its language)
+  and the query string's parameters in sorted order; an old version's entries are
+  never read again and expire;
+* the page is kept as rendered and compressed (gzip, Brotli), each with the complete
+  headers the middleware stack gave it, so a hit only picks the variant the browser
+  accepts. The middleware comes first in MIDDLEWARE: a hit runs nothing else.
+
+Only anonymous ``GET``/``HEAD`` requests for pages below a language prefix take part:
+requests with a session cookie (editors) or credentials and the admin pass by; only
+successful HTML pages are stored, never one that sets a cookie, uses a CSRF token or a
+CSP nonce, varies on anything but the cookie and the encoding, or is marked private,
+no-cache or no-store. ``bulk_create`` and ``QuerySet.update`` send no model signals: code
+that changes content with them sends ``core.signals.content_changed`` afterwards
+(rendering pictures again, reading a report's file again), which raises the version too.
+"""
+
+import datetime
+import functools
+import gzip
+import hashlib
+import logging
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from .models import read_content_version
+
+try:
+    import brotli
+except ImportError:  # pragma: no cover - installed with whitenoise[brotli]
+    brotli = None
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_STRING = 300
+MIN_COMPRESS_BYTES = 200
+# Response headers the middleware sets itself on every answer from the cache.
+_OWN_HEADERS = {
+    "cache-control",
+    "content-encoding",
+    "content-length",
+    "date",
+    "etag",
+    "last-modified",
+    "vary",
+}
+_ALLOWED_VARY = {"cookie", "accept-encoding"}
+
+
+# -- The release ---------------------------------------------------------------------------
+
+
+def _release_files():
+    base = Path(settings.BASE_DIR)
+    yield from sorted((base / "templates").rglob("*.html"))
+    # The project's own packages: the apps and the configuration package.
+    packages = {Path(config.path) for config in apps.get_app_configs()}
+    for package in sorted(p for p in packages if p.parent == base):
+        yield from sorted(p for p in package.rglob("*.py") if "migrations" not in p.parts)
+    for locale_path in settings.LOCALE_PATHS:
+        yield from sorted(Path(locale_path).rglob("*.mo"))
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        yield manifest
+
+
+def compute_release():
+    """A digest of everything besides the content that shapes a page.
+
+    Several app servers on the same release share the cached pages; a new release
+    (templates, code, translations, the stylesheet's hashed name) starts afresh even
+    with a shared cache that outlives the restart. ``PAGE_CACHE_RELEASE`` overrides it.
+    """
+    configured = getattr(settings, "PAGE_CACHE_RELEASE", "")
+    if configured:
+        return configured
+    digest = hashlib.blake2b(digest_size=8)
+    base = Path(settings.BASE_DIR)
+    for path in _release_files():
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+        digest.update(hashlib.blake2b(data, digest_size=16).digest())
+    return digest.hexdigest()
+
+
+# -- The middleware ------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def choose_encoding(accept_encoding):
+    """The coding to send for an Accept-Encoding header: "br", "gzip" or "" (identity)."""
+    codings = {}
+    for part in accept_encoding.lower().split(","):
+        name, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        params = params.replace(" ", "")
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        codings[name.strip()] = quality
+    wildcard = codings.get("*", 0.0)
+    if brotli is not None and codings.get("br", wildcard) > 0:
+        return "br"
+    if codings.get("gzip", wildcard) > 0:
+        return "gzip"
+    return ""
+
+
+def _normalised_query(query_string):
+    """The parameters in a fixed order: "?b=2&a=1" and "?a=1&b=2" are one page.
+
+    None is dropped, not even a tracking parameter: a page that links to itself with
+    its parameters (filters, search) would otherwise hand one visitor's to the next.
+    """
+    if not query_string:
+        return ""
+    return urlencode(sorted(parse_qsl(query_string, keep_blank_values=True)))
+
+
+class PageCacheMiddleware:
+    """Conditional GET and a cache of rendered pages for anonymous visitors.
+
+    First in MIDDLEWARE: a hit or a 304 is answered before any other middleware runs, so
+    the stored answer carries the headers the whole stack added (security headers,
+    Content-Security-Policy, Permissions-Policy, Content-Language …). These depend only
+    on the settings and the scheme, which is part of the key; a page whose policy carries
+    a nonce is never stored. See the module's docstring for what takes part.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.release = None
+        self.prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+        admin = settings.ADMIN_URL.strip("/")
+        self.excluded = tuple(f"{prefix}{admin}/" for prefix in self.prefixes)
+        self.session_cookie = f"{settings.SESSION_COOKIE_NAME}="
+        self._day = (None, 0.0, 0.0)  # (date, its midnight, the next midnight) as Unix times
+        if getattr(settings, "PAGE_CACHE", False):
+            # Once, at start (in gunicorn's master with preload_app), not per worker.
+            self.release = compute_release()
+
+    def __call__(self, request):
+        if not getattr(settings, "PAGE_CACHE", False) or not self._eligible(request):
+            return self.get_response(request)
+        state = read_content_version()
+        if state is None:
+            return self.get_response(request)
+        digest, last_modified = self._key(request, state)
+        meta = request.META
+        if_none_match = meta.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and self._etag_matches(if_none_match, digest):
+            return self._not_modified(digest, last_modified)
+
+        cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+        encoding = choose_encoding(meta.get("HTTP_ACCEPT_ENCODING", ""))
+        try:
+            entry = cache.get(f"page:{digest}")
+        except Exception:  # a shared cache that is down: render instead
+            logger.warning("page cache: reading failed", exc_info=True)
+            entry = None
+        if entry is not None:
+            if not if_none_match and "HTTP_IF_MODIFIED_SINCE" in meta:
+                since = parse_http_date_safe(meta["HTTP_IF_MODIFIED_SINCE"])
+                if since is not None and int(last_modified) <= since:
+                    return self._not_modified(digest, last_modified)
+            return self._respond(entry, encoding)
+
+        response = self.get_response(request)
+        if not self.storable(request, response):
+            return response
+        entry = self._entry(response, digest, last_modified)
+        try:
+            cache.set(f"page:{digest}", entry, getattr(settings, "PAGE_CACHE_TIMEOUT", None))
+        except Exception:  # down, or the page too large for memcached's items
+            logger.warning("page cache: storing %s failed", request.path, exc_info=True)
+        return self._respond(entry, encoding)
+
+    # Which requests and responses take part.
+
+    def _eligible(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return False
+        path = request.path_info
+        if not path.startswith(self.prefixes) or path.startswith(self.excluded):
+            return False
+        meta = request.META
+        if self.session_cookie in meta.get("HTTP_COOKIE", "") or "HTTP_AUTHORIZATION" in meta:
+            return False
+        return len(meta.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
+
+    def storable(self, request, response):
+        """Whether a rendered page may be kept for every anonymous visitor."""
+        if request.method != "GET" or response.status_code != 200 or response.streaming:
+            return False
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+            return False
+        vary = {part.strip().lower() for part in response.get("Vary", "").split(",")} - {""}
+        if not vary <= _ALLOWED_VARY:
+            return False
+        # A policy with a nonce (django-csp writes it into the header when the page used
+        # ``request.csp_nonce``) belongs to this one response.
+        policies = response.get("Content-Security-Policy", "") + response.get(
+            "Content-Security-Policy-Report-Only", ""
+        )
+        if "'nonce-" in policies:
+            return False
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+    # Keys, validators and answers.
+
+    def _midnight(self):
+        """Today's date in the site's time zone and its midnight, recomputed once a day."""
+        day, midnight, next_midnight = self._day
+        now = time.time()
+        if not (midnight <= now < next_midnight):
+            zone = timezone.get_current_timezone()
+            day = timezone.localdate()
+            midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=zone).timestamp()
+            following = day + datetime.timedelta(days=1)
+            next_midnight = datetime.datetime.combine(
+                following, datetime.time(), tzinfo=zone
+            ).timestamp()
+            self._day = day, midnight, next_midnight
+        return day, midnight
+
+    def _key(self, request, state):
+        if self.release is None:
+            self.release = compute_release()
+        version, changed_at = state
+        day, midnight = self._midnight()
+        meta = request.META
+        material = "\n".join(
+            (
+                self.release,
+                str(version),
+                repr(changed_at),
+                day.isoformat(),
+                request.scheme,
+                meta.get("HTTP_HOST", ""),
+                request.path,
+                _normalised_query(meta.get("QUERY_STRING", "")),
+            )
+        )
+        digest = hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
+        return digest, max(changed_at, midnight)
+
+    @staticmethod
+    def _etag_matches(header, digest):
+        if header.strip() == "*":
+            return True
+        return any(tag.removeprefix("W/") == f'"{digest}"' for tag in parse_etags(header))
+
+    @staticmethod
+    def _not_modified(digest, last_modified):
+        response = HttpResponseNotModified()
+        response.headers["ETag"] = f'W/"{digest}"'
+        response.headers["Last-Modified"] = http_date(last_modified)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["Vary"] = "Cookie, Accept-Encoding"
+        return response
+
+    @staticmethod
+    def _entry(response, digest, last_modified):
+        """What the cache keeps: (status, {encoding: (headers, body)}).
+
+        The body in every useful encoding, each with its complete headers: a hit only
+        picks one.
+        """
+        common = {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() not in _OWN_HEADERS
+        }
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        if "accept-encoding" not in {v.lower() for v in vary}:
+            vary.append("Accept-Encoding")
+        common["Vary"] = ", ".join(vary)
+        # Revalidate every time: an unchanged page costs a 304, a change shows at once.
+        common["Cache-Control"] = "no-cache"
+        common["ETag"] = f'W/"{digest}"'
+        common["Last-Modified"] = http_date(last_modified)
+
+        body = response.content
+        bodies = {"": body}
+        if len(body) >= MIN_COMPRESS_BYTES:
+            bodies["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
+            if brotli is not None:
+                bodies["br"] = brotli.compress(body, mode=brotli.MODE_TEXT, quality=6)
+        variants = {}
+        for encoding, data in bodies.items():
+            headers = dict(common)
+            if encoding:
+                headers["Content-Encoding"] = encoding
+            headers["Content-Length"] = str(len(data))
+            variants[encoding] = (headers, data)
+        return response.status_code, variants
+
+    @staticmethod
+    def _respond(entry, encoding):
+        status, variants = entry
+        if encoding not in variants:
+            encoding = "gzip" if encoding == "br" and "gzip" in variants else ""
+        headers, body = variants[encoding]
+        return HttpResponse(body, status=status, headers=headers)
