@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Its search lookups (trigram similarity) for search on PostgreSQL; inert on SQLite.
+    "django.contrib.postgres",
     "axes",
     "reversion",
     # In their layering order (docs/architecture.md): the base every app uses, the

@@ -11,7 +11,7 @@ server ignores query strings, so a page reached with one (``/de/projekte/?page=2
 written to a path of its own (``/de/projekte/page=2/``) and the links to it are rewritten;
 ``=`` never occurs in the site's slugs, so such a path cannot meet a real page. The
 search page, whose queries a static server cannot answer, gets the offline search
-(``static/js/search.js``) and its index (``offline_search``) instead.
+(``search/static/search/offline.js``) and its index (``search.offline``) instead.
 
 Absolute addresses (canonical and language links, sitemap, feeds, structured data, open
 data) name the live host only when ``base_url`` is given; otherwise they are written as

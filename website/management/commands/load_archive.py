@@ -11,7 +11,6 @@ from reports.models import AnnualReport
 from reports.placeholders import render_placeholder_pdf
 from reports.processing import process_report_file
 from search import index as search_index
-from search.models import SearchEntry
 
 
 class Command(BaseCommand):
@@ -36,12 +35,6 @@ class Command(BaseCommand):
             with search_index.deferred():
                 call_command("loaddata", "pages", verbosity=0)
             self.stdout.write(self.style.SUCCESS(f"Pflichtseiten geladen: {Page.objects.count()}."))
-        # The index follows every save; a database from before the index gets it here.
-        if not SearchEntry.objects.exists() and Project.objects.exists():
-            written = search_index.rebuild()
-            self.stdout.write(
-                self.style.SUCCESS(f"Suchindex aufgebaut: {sum(written.values())} Einträge.")
-            )
         written = self.write_missing_placeholders()
         if written:
             self.stdout.write(self.style.SUCCESS(f"Platzhalter-PDFs erzeugt: {written}."))
