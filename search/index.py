@@ -5,8 +5,10 @@ relations refresh the entries they touch, in the same transaction (``connect_sig
 ``rebuild`` writes the whole index anew (``manage.py rebuild_search_index``).
 """
 
+import operator
 import threading
 from contextlib import contextmanager
+from functools import reduce
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
@@ -32,16 +34,20 @@ UPDATE_FIELDS = [
     for field in SearchEntry._meta.concrete_fields
     if field.name not in ("id", "kind", "object_id", "document")
 ]
-# PostgreSQL's weighted document: titles A, names B, texts C.
-DOCUMENT = None
-for _column in SEARCHED:
-    _part, _, _language = _column.partition("_")
-    _vector = SearchVector(
-        f"folded_{_column}",
-        config=CONFIGS.get(_language, "simple"),
-        weight={"title": "A", "names": "B", "text": "C"}[_part],
-    )
-    DOCUMENT = _vector if DOCUMENT is None else DOCUMENT + _vector
+
+
+def _document():
+    """PostgreSQL's tsvector of the folded columns, weighted: titles A, names B, texts C."""
+    weights = {"title": "A", "names": "B", "text": "C"}
+    vectors = [
+        SearchVector(
+            f"folded_{column}",
+            config=CONFIGS.get(column.rpartition("_")[2], "simple"),
+            weight=weights[column.partition("_")[0]],
+        )
+        for column in SEARCHED
+    ]
+    return reduce(operator.add, vectors)
 
 
 def _both(obj, name):
@@ -199,8 +205,7 @@ BUILDERS = {
 
 
 def _write(kind, ids):
-    """The entries of ``ids`` of ``kind`` anew; those no longer public go. Removed without
-    model signals: the index is no content, and whatever removes an entry changed some."""
+    """The entries of ``ids`` of ``kind`` anew; those no longer public go."""
     entries = list(BUILDERS[kind][1](ids))
     if entries:
         SearchEntry.objects.bulk_create(
@@ -211,15 +216,11 @@ def _write(kind, ids):
         )
         if connection.vendor == "postgresql":
             written = [entry.object_id for entry in entries]
-            SearchEntry.objects.filter(kind=kind, object_id__in=written).update(document=DOCUMENT)
-    gone = sorted(set(ids) - {entry.object_id for entry in entries})
-    if gone:
-        table = connection.ops.quote_name(SearchEntry._meta.db_table)
-        with connection.cursor() as cursor:
-            marks = ", ".join(["%s"] * len(gone))
-            cursor.execute(
-                f"DELETE FROM {table} WHERE kind = %s AND object_id IN ({marks})", [kind, *gone]
+            SearchEntry.objects.filter(kind=kind, object_id__in=written).update(
+                document=_document()
             )
+    gone = set(ids) - {entry.object_id for entry in entries}
+    SearchEntry.objects.filter(kind=kind, object_id__in=gone).delete()
     return len(entries)
 
 

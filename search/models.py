@@ -2,20 +2,17 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Lookup
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# The texts an entry is found by, in the order of the database's columns and weights:
-# titles weigh most, then the names of people, then the texts.
+# The texts an entry is found by, in the order of FTS5's columns: titles, names, texts.
 SEARCHED = ("title_de", "title_en", "names", "text_de", "text_en")
 
 
 class SearchEntry(models.Model):
-    """What the search finds and shows of one public entry, written only by
-    ``search.index``. The ``folded_*`` columns hold the searched texts as ``fold()`` writes
-    them, character for character: SQLite's FTS5 table indexes them (and marks its
-    matches in them), PostgreSQL's ``document`` is their weighted tsvector."""
+    """What search finds and shows of a public entry, written by ``search.index``. The
+    ``folded_*`` columns hold the searched texts as ``fold()`` writes them, a character
+    for each: SQLite's FTS5 table indexes them, PostgreSQL's ``document`` weighs them."""
 
     class Kind(models.TextChoices):
         PROJECT = "project", _("Projekt")
@@ -27,7 +24,6 @@ class SearchEntry(models.Model):
 
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
     object_id = models.PositiveIntegerField(_("Eintrag"))
-    # Equal ranks: projects first, then organisations, people, reports …
     kind_order = models.PositiveSmallIntegerField(_("Reihenfolge der Art"), default=0)
     url_name = models.CharField(_("URL-Name"), max_length=100)
     url_kwargs = models.JSONField(_("URL-Parameter"), default=dict, blank=True)
@@ -44,8 +40,7 @@ class SearchEntry(models.Model):
     folded_names = models.TextField(blank=True)
     folded_text_de = models.TextField(blank=True)
     folded_text_en = models.TextField(blank=True)
-    # PostgreSQL only (written after the entry, search.index); stays empty on SQLite.
-    document = SearchVectorField(null=True)
+    document = SearchVectorField(null=True)  # PostgreSQL only
 
     class Meta:
         ordering = ["kind_order", "title_de"]
@@ -67,7 +62,7 @@ class FTS5Table(models.TextField):
 
 
 @FTS5Table.register_lookup
-class Match(Lookup):
+class Match(models.Lookup):
     lookup_name = "match"
 
     def as_sql(self, compiler, connection):
@@ -77,15 +72,11 @@ class Match(Lookup):
 
 
 class SearchMatch(models.Model):
-    """SQLite only: the FTS5 table over the entries' folded columns (trigram tokenizer,
-    kept in step by triggers; migration 0001), joined to an entry by its row id."""
+    """SQLite only: the FTS5 table over the entries' folded columns (migration 0001),
+    joined to an entry by its row id."""
 
     entry = models.OneToOneField(
-        SearchEntry,
-        on_delete=models.DO_NOTHING,
-        primary_key=True,
-        db_column="rowid",
-        related_name="match",
+        SearchEntry, models.DO_NOTHING, primary_key=True, db_column="rowid", related_name="match"
     )
     fts = FTS5Table(db_column="search_fts")
 
@@ -93,8 +84,7 @@ class SearchMatch(models.Model):
         managed = False
         db_table = "search_fts"
         ordering = ["entry"]
-        verbose_name = _("Treffer im Volltextindex")
-        verbose_name_plural = _("Treffer im Volltextindex")
+        verbose_name = verbose_name_plural = _("Treffer im Volltextindex")
 
     def __str__(self):
         return str(self.entry)

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import product
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -28,7 +29,7 @@ from .models import SEARCHED, SearchEntry, SearchMatch
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 SNIPPET_LENGTH = 220
-LANGUAGES = ("de", "en")
+LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
 CONFIGS = {"de": "search_de", "en": "search_en"}
 # FTS5's rank with the weights of SEARCHED's columns: titles, names, texts.
 BM25 = "bm25(search_fts, 10.0, 10.0, 5.0, 1.0, 1.0)"
@@ -111,14 +112,12 @@ class Query:
         return bool(self.terms)
 
     def fts5(self):
-        """One FTS5 expression: every term, each as any of its spellings. A string in
-        double quotes is text to FTS5, never syntax. A term of two characters, which the
-        trigram index cannot find inside a word, is found at a word's start: the folded
-        columns begin with a space (search.index)."""
-        return " AND ".join(
-            "(" + " OR ".join('"' + _needle(form).replace('"', '""') + '"' for form in forms) + ")"
-            for forms in self.terms
-        )
+        """One FTS5 expression: every term, each as any of its spellings, in double quotes:
+        text to FTS5, never syntax (a folded form holds no quote). A term of two characters,
+        which the trigram index cannot find inside a word, is found at a word's start: the
+        folded columns begin with a space (search.index)."""
+        either = (" OR ".join(f'"{_needle(form)}"' for form in forms) for forms in self.terms)
+        return " AND ".join(f"({spellings})" for spellings in either)
 
     def words(self, forms=None):
         """A tsquery of a term's spellings (of all terms' without ``forms``): each word,
