@@ -1,25 +1,32 @@
-"""Site-wide views: the health check, the 500 page and the uploaded files (media)."""
+"""Site-wide views: the health check, the 500 page, the outage page and the uploaded
+files (media)."""
 
 import logging
 import posixpath
+import sys
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.files import KEPT_FOLDER
+from core.outages import database_unavailable, storage_full
 from core.responses import file_response
 
 # The generic media view serves pictures only (portraits, logos, report covers). Report
 # PDFs go through the reports' download view, which checks that the report is published.
 MEDIA_VIEW_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}
 MEDIA_MAX_AGE = 60 * 60 * 24  # uploads keep their names when replaced: a day, not forever
+# When to ask again while the database is away: a restart takes seconds, maintenance minutes.
+RETRY_AFTER_SECONDS = 30
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +90,55 @@ HEALTH_CHECKS = (
 def server_error(request):
     """The 500 page (handler500) with the request's id, which a visitor can quote and which
     the logs and the administrators' mail carry too. Rendered without context processors:
-    nothing that could fail again (database, session) is touched."""
+    nothing that could fail again (database, session) is touched.
+
+    An outage is no bug: a database that cannot be read or an upload storage that is full,
+    met outside a view (a middleware saving the session), gets the outage page instead."""
+    error = sys.exception()
+    if database_unavailable(error) or storage_full(error):
+        return unavailable(request, error)
     template = loader.get_template("500.html")
     return HttpResponseServerError(
         template.render({"request_id": getattr(request, "request_id", "")})
     )
+
+
+def unavailable(request, error):
+    """The answer while a part the site depends on is away, instead of the 500 page:
+    503 with Retry-After while the database cannot be read (``error`` an
+    OperationalError or InterfaceError), 507 while the upload storage is full.
+
+    In the language of the address (without one: the browser's). Visitors are told the archive
+    is unavailable; editors in the admin that what they sent was not saved and that the
+    browser's back button returns to their input. A save runs in one transaction, and
+    the files it wrote go with it when it fails (``core.files``): nothing is half done.
+    Rendered without context processors or the database; never cached.
+    """
+    storage = storage_full(error)
+    logger.warning(
+        "%s %s: %s unavailable: %r",
+        request.method,
+        request.path,
+        "upload storage" if storage else "database",
+        error,
+    )
+    language = translation.get_language_from_request(request, check_path=True)
+    admin = f"/{language}/{settings.ADMIN_URL}"
+    context = {
+        "language": language,
+        "cause": "storage" if storage else "database",
+        "editor": request.path_info.startswith(admin),
+        "saving": request.method not in ("GET", "HEAD", "OPTIONS"),
+        "request_id": getattr(request, "request_id", ""),
+    }
+    with translation.override(language):
+        body = loader.get_template("unavailable.html").render(context)
+    response = HttpResponse(body, status=507 if storage else 503)
+    response.headers["Content-Language"] = language
+    response.headers["Cache-Control"] = "no-store"
+    if not storage:  # a full disk waits for an operator, not for a number of seconds
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @require_safe
