@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve bench deploy-check test export setup lock upgrade messages lint format clean
+.PHONY: run serve bench deploy-check faults test export setup lock upgrade messages lint format clean
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -77,6 +77,14 @@ bench: setup
 # and all stopped at the end (scripts/deploy_check.py). Prints PASS/FAIL per check.
 deploy-check: setup
 	$(PY) scripts/deploy_check.py
+
+# The faults an operator meets, rehearsed on the same stack (scripts/faults.py): Redis and
+# PostgreSQL stopped and started again (editors saving meanwhile), a gunicorn worker
+# killed, the upload disk full (a small tmpfs: needs root), PostgreSQL slow. Prints the
+# answers, recovery times and /healthz per fault, compares rows and files; exits 1 when a
+# goal is missed. About three minutes; CI runs it in its nginx leg.
+faults: setup
+	$(PY) scripts/faults.py
 
 setup: $(STAMP) messages
 

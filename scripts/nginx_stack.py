@@ -417,6 +417,42 @@ http {{
             return 0
         return self.gunicorn_log.read_text(errors="replace").count(needle)
 
+    # -- Faults (scripts/faults.py): parts stopped and started again as an operator would --
+
+    def pg_ctl(self, *args):
+        """PostgreSQL's pg_ctl on the stack's cluster (as the user postgres when root)."""
+        run_as = ["runuser", "-u", "postgres", "--"] if self.root else []
+        data = self.dir / "pg" / "data"
+        subprocess.run(
+            [*run_as, str(PG_BIN / "pg_ctl"), "-D", str(data), *args],
+            check=True,
+            capture_output=True,
+        )
+
+    def stop_postgres(self):
+        """Stop PostgreSQL the way an operator's restart does: sessions are ended and
+        their open transactions rolled back ("fast")."""
+        self.pg_ctl("-m", "fast", "-w", "stop")
+
+    def resume_postgres(self):
+        """Start the stopped cluster again; pg_ctl restart reuses the options it was
+        started with (postmaster.opts)."""
+        self.pg_ctl("-l", str(self.dir / "pg" / "server.log"), "-w", "restart")
+
+    def stop_redis(self):
+        """Stop the Redis server (SHUTDOWN NOSAVE: its keys are gone, as after a crash);
+        ``start_redis()`` starts a new, empty one on the same port."""
+        port = self.ports["redis"]
+        with socket.create_connection((HOST, port), timeout=5) as sock:
+            sock.sendall(b"SHUTDOWN NOSAVE\r\n")
+            with contextlib.suppress(OSError):
+                sock.recv(64)
+        deadline = time.monotonic() + 10
+        while _port_open(port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not stop within 10 s")
+            time.sleep(0.05)
+
 
 def _user_exists(name):
     try:
