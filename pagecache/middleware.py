@@ -216,6 +216,8 @@ class PageCacheMiddleware:
             return self._respond(stored[2], encoding, HIT)
 
         response = self.get_response(request)
+        if response.get("Cache-Status", "").startswith(CACHE_NAME):
+            return response  # the last good copy (process_exception): stored already
         if not self.storable(request, response):
             return response
         entry = self._entry(response, digest, last_modified)

@@ -115,7 +115,7 @@ def test_a_view_that_fails_midway_falls_back_to_the_last_good_copy(client, page_
     """The version was read, the page must be rendered anew, and the database goes."""
     url = p04.get_absolute_url()
     before = client.get(url)
-    p04.title_de = "Neu"
+    p04.title_de = "Ein Titel nach der Störung"
     p04.save()
 
     def away_after_the_version(execute, sql, params, many, context):
@@ -128,6 +128,10 @@ def test_a_view_that_fails_midway_falls_back_to_the_last_good_copy(client, page_
     assert response.status_code == 200
     assert response.content == before.content
     assert response["Cache-Status"] == "clusterspace; hit; detail=stale"
+    # The database back: the page rendered anew, the copy not taken for the new version.
+    after = client.get(url)
+    assert after["Cache-Status"] == "clusterspace; fwd=miss; stored"
+    assert "Ein Titel nach der Störung" in after.content.decode()
 
 
 @pytest.mark.parametrize(
