@@ -226,24 +226,32 @@ def healthz(stack):
     return response.status, " ".join(text.split())
 
 
-def recovered(stack):
-    """Seconds until /healthz and a page never served before both answer 200."""
+def recovered(stack, served):
+    """Seconds until /healthz answers 200, a page never served before too, and a page
+    served before comes fresh again (nginx's copy of a stale one lasts its second)."""
     started = time.monotonic()
     visitor = Visitor(stack)
     try:
         while time.monotonic() - started < 60:
-            status, _text = healthz(stack)
-            if status == 200:
-                try:
-                    response, _body = visitor.get(new_page())
-                except (http.client.HTTPException, OSError):
-                    response = None
-                if response is not None and response.status == 200:
-                    return time.monotonic() - started
+            if (
+                healthz(stack)[0] == 200
+                and answers_fresh(visitor, new_page())
+                and answers_fresh(visitor, served)
+            ):
+                return time.monotonic() - started
             time.sleep(0.05)
     finally:
         visitor.close()
     return float("inf")
+
+
+def answers_fresh(visitor, path):
+    try:
+        response, _text = visitor.get(path)
+    except (http.client.HTTPException, OSError):
+        return False
+    statuses = ", ".join(response.headers.get_all("Cache-Status") or [])
+    return response.status == 200 and "detail=stale" not in statuses
 
 
 @dataclass
@@ -306,20 +314,29 @@ class Editor:
         self.client = check.editor
         self.info = self.stack.django(EDITOR_CODE)
 
-    def project_save(self):
-        """The project's change form as a browser would send it: its title and the first
-        funding's and the first link's rows changed (the inline rows of projects and of
-        the apps that build on them travel with it)."""
+    def project_save(self, marker=None, inlines=True):
+        """The project's change form as a browser would send it, its German title ending
+        in ``marker`` (new by default) and, with ``inlines``, a text of its first funding,
+        role and interview row changed too: the rows of projects and of the apps that
+        build on them are saved with it."""
         path = self.info["project_change"]
         page = self.client.get(path)
         if page.status != 200:
             raise RuntimeError(f"{path}: {page.status}")
-        marker = secrets.token_hex(3)
-        fields = []
+        marker = marker or secrets.token_hex(3)
+        inline = re.compile(
+            r"(fundings-0-name_as_listed|roles-0-affiliation_as_listed|interviews-0-teaser)_de"
+        )
+        fields, changed = [], []
         for name, value in form_fields(page.text):
-            if name == "title_de" or re.fullmatch(r"(fundings|links)-0-(label|note)_de", name):
+            if name == "title_de":
+                value = f"{self.info['title_de']} {marker}"
+            elif inlines and inline.fullmatch(name):
                 value = f"{value} {marker}".strip()
+                changed.append(name)
             fields.append((name, value))
+        if inlines and not changed:
+            raise RuntimeError(f"{path}: no inline row to change")
         return path, fields, []
 
     def report_add(self):
@@ -356,6 +373,8 @@ report = AnnualReport.objects.exclude(file="").order_by("pk").first()
 print(json.dumps({
     "project": project.pk,
     "project_change": f"/de/admin/projects/project/{project.pk}/change/",
+    "project_page": project.get_absolute_url(),
+    "title_de": project.title_de,
     "series": report.series_id,
     "pdf": report.file.name,
 }))
@@ -411,7 +430,7 @@ class Rehearsal:
         time.sleep(max(0.0, hold - (time.monotonic() - start)))
         restore()
         back = time.monotonic()
-        outcome.recovery = recovered(self.stack)
+        outcome.recovery = recovered(self.stack, self.crowd.served[0])
         outcome.after = healthz(self.stack)
         time.sleep(max(0.0, after - (time.monotonic() - back)))
         outcome.answers = self.crowd.between(start, time.monotonic())
@@ -700,10 +719,10 @@ FAULTS = ("steady", "redis", "postgres", "worker", "disk", "slow")
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "faults", nargs="*", choices=FAULTS, default=FAULTS, help="which (default: all)"
-    )
-    wanted = parser.parse_args(argv).faults
+    parser.add_argument("faults", nargs="*", help=f"which of {', '.join(FAULTS)} (default: all)")
+    wanted = parser.parse_args(argv).faults or FAULTS
+    if set(wanted) - set(FAULTS):
+        parser.error(f"unknown: {', '.join(sorted(set(wanted) - set(FAULTS)))}")
     started = time.monotonic()
     print("faults: PostgreSQL, Redis, gunicorn (2 workers), nginx on 127.0.0.1", flush=True)
     try:
