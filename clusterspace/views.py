@@ -128,7 +128,9 @@ def unavailable(request, error):
         "language": language,
         "cause": "storage" if storage else "database",
         "editor": request.path_info.startswith(admin),
-        "saving": request.method not in ("GET", "HEAD", "OPTIONS"),
+        # A form sent, other than the sign-in (which loses no work).
+        "saving": request.method not in ("GET", "HEAD", "OPTIONS")
+        and getattr(request.resolver_match, "view_name", "") != "admin:login",
         "request_id": getattr(request, "request_id", ""),
     }
     with translation.override(language):

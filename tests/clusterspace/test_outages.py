@@ -80,6 +80,19 @@ def test_a_save_while_the_database_is_away_is_refused_plainly(admin_user, archiv
 
 
 @pytest.mark.django_db
+def test_signing_in_while_the_database_is_away_is_no_lost_save(archive):
+    client = Client(raise_request_exception=False)
+    with connection.execute_wrapper(database_away):
+        response = client.post(
+            reverse("admin:login"), {"username": "redaktion", "password": "geheim"}
+        )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "<h1>Die Redaktion ist gerade nicht erreichbar</h1>" in page
+    assert "Nicht gespeichert" not in page
+
+
+@pytest.mark.django_db
 def test_the_admin_in_english_says_so_in_english(admin_user, archive):
     client = Client(raise_request_exception=False)
     client.force_login(admin_user)
