@@ -121,9 +121,8 @@ def language_switch(context):
 
 @register.simple_tag
 def site_url(viewname):
-    """``{% url %}`` for the frame's links to the site's own sections: the header,
-    navigation and footer of every page link eighteen such addresses, and
-    ``reverse_cached`` answers each in a third of the time."""
+    """``{% url %}`` for the frame's links to the site's own sections, which every page
+    links: remembered by ``reverse_cached`` (docs/performance.md)."""
     return reverse_cached(viewname)
 
 
