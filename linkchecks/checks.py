@@ -103,7 +103,7 @@ def collect_addresses(identifiers=False):
 
 
 @dataclass
-class Result:
+class Finding:
     url: str
     state: str
     status: int | None = None
@@ -177,14 +177,14 @@ def check_address(url, timeout=10.0, limits=None, context=None):
     limits = limits or HostLimits(2)
     scheme = url.partition(":")[0].lower() if ":" in url else ""
     if scheme not in ("http", "https"):
-        return Result(
+        return Finding(
             url,
             LinkCheck.State.UNCHECKABLE,
             error=_("Nicht prüfbar: das Schema „%(scheme)s“ ist kein http oder https.")
             % {"scheme": scheme or "–"},
         )
     if invalid := _invalid(url):
-        return Result(url, LinkCheck.State.BROKEN, error=invalid)
+        return Finding(url, LinkCheck.State.BROKEN, error=invalid)
     seen = {url}
     redirects = []
     current = url
@@ -194,7 +194,7 @@ def check_address(url, timeout=10.0, limits=None, context=None):
             if status not in REDIRECT_STATUSES:
                 break
             if not location:
-                return Result(
+                return Finding(
                     url,
                     LinkCheck.State.BROKEN,
                     status,
@@ -205,9 +205,9 @@ def check_address(url, timeout=10.0, limits=None, context=None):
             redirects.append({"status": status, "url": target})
             if target in seen:
                 loop = _("Weiterleitungsschleife.")
-                return Result(url, LinkCheck.State.BROKEN, status, redirects, error=loop)
+                return Finding(url, LinkCheck.State.BROKEN, status, redirects, error=loop)
             if len(redirects) > MAX_REDIRECTS:
-                return Result(
+                return Finding(
                     url,
                     LinkCheck.State.BROKEN,
                     status,
@@ -215,7 +215,7 @@ def check_address(url, timeout=10.0, limits=None, context=None):
                     error=_("Mehr als %(count)d Weiterleitungen.") % {"count": MAX_REDIRECTS},
                 )
             if urlsplit(target).scheme not in ("http", "https"):
-                return Result(
+                return Finding(
                     url,
                     LinkCheck.State.BROKEN,
                     status,
@@ -223,19 +223,19 @@ def check_address(url, timeout=10.0, limits=None, context=None):
                     error=_("Weiterleitung auf eine Adresse, die nicht http oder https ist."),
                 )
             if invalid := _invalid(target):
-                return Result(url, LinkCheck.State.BROKEN, status, redirects, error=invalid)
+                return Finding(url, LinkCheck.State.BROKEN, status, redirects, error=invalid)
             seen.add(target)
             current = target
     except ssl.SSLError as error:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_short(_("TLS-Fehler"), error))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_short(_("TLS-Fehler"), error))
     except TimeoutError:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_("Zeitüberschreitung."))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_("Zeitüberschreitung."))
     except ConnectionRefusedError:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_("Verbindung abgelehnt."))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_("Verbindung abgelehnt."))
     except socket.gaierror as error:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_short(_("DNS-Fehler"), error))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_short(_("DNS-Fehler"), error))
     except (OSError, http.client.HTTPException, ValueError) as error:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_short(_("Fehler"), error))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_short(_("Fehler"), error))
 
     if 200 <= status < 300:
         # A chain that begins with permanent redirects: the address has moved for good.
@@ -245,12 +245,12 @@ def check_address(url, timeout=10.0, limits=None, context=None):
                 break
             new_url = hop["url"]
         if new_url:
-            return Result(url, LinkCheck.State.MOVED, status, redirects, new_url=new_url)
-        return Result(url, LinkCheck.State.WORKING, status, redirects)
+            return Finding(url, LinkCheck.State.MOVED, status, redirects, new_url=new_url)
+        return Finding(url, LinkCheck.State.WORKING, status, redirects)
     error = _("Antwort mit Status %(status)d.") % {"status": status}
     if status == 429:  # too many requests: the server is there, just not now
-        return Result(url, LinkCheck.State.UNREACHABLE, status, redirects, error=error)
-    return Result(url, LinkCheck.State.BROKEN, status, redirects, error=error)
+        return Finding(url, LinkCheck.State.UNREACHABLE, status, redirects, error=error)
+    return Finding(url, LinkCheck.State.BROKEN, status, redirects, error=error)
 
 
 def _short(prefix, error):
@@ -258,7 +258,7 @@ def _short(prefix, error):
 
 
 def check_addresses(urls, timeout=10.0, workers=8, per_host=2, context=None):
-    """Check ``urls`` in parallel; yields each Result as soon as it is known."""
+    """Check ``urls`` in parallel; yields each Finding as soon as it is known."""
     limits = HostLimits(per_host)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(check_address, url, timeout, limits, context) for url in urls]

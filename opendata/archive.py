@@ -16,6 +16,7 @@ import csv
 import json
 from urllib.parse import urljoin
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,7 +28,7 @@ from reports.models import AnnualReport, for_project_page
 
 from .models import OpenDataLicence
 
-LANGUAGES = ("de", "en")
+LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
 # Entries per round trip to the database: a chunk of projects is its row and the eight
 # queries of ``composed.for_project_page``; 500 keeps the queries few and a chunk's memory small.
 CHUNK_SIZE = 500

@@ -66,7 +66,7 @@ class Fetched:
 
 
 @dataclass
-class Result:
+class ExportSummary:
     pages: dict = field(default_factory=dict)  # the export's path → the live address
     files: int = 0
     bytes: int = 0
@@ -133,7 +133,7 @@ class Exporter:
         self.scheme, self.host = parts.scheme, parts.netloc
         self.progress = progress or (lambda message: None)
         self.warc = warc
-        self.result = Result()
+        self.result = ExportSummary()
         admin = settings.ADMIN_URL.strip("/")
         self.excluded = tuple(f"/{code}/{admin}/" for code, _name in settings.LANGUAGES)
         self.search_paths = set()
