@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "reversion",
+    "solo",
     # In their layering order (docs/architecture.md): the base every app uses, the
     # content apps, the features, the website that composes them, the configuration.
     "core",
