@@ -21,7 +21,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from pages.models import SiteIdentity
 from people.models import Person
 from projects.models import Organisation, Project, ProjectLink
 from reports.models import Interview
@@ -34,7 +36,7 @@ URL_RE = re.compile(r"https?://[^\s<>\"'„“”]+[^\s<>\"'„“”.,;:!?)\]]"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 PERMANENT_STATUSES = {301, 308}
 MAX_REDIRECTS = 10
-USER_AGENT = "clusterspace-linkcheck/1.0 (+Projektarchiv Organisationstheorie, HSU Hamburg)"
+USER_AGENT = "clusterspace-linkcheck/1.0"
 CACHE_KEY = "clusterspace:link-problems"
 # With a per-process cache, check_links (another process) cannot refresh the workers'
 # copies: each reads the states again after this long (seconds).
@@ -127,7 +129,21 @@ class HostLimits:
             return self.semaphores[host]
 
 
-def _request(url, method, timeout, context):
+def user_agent():
+    """Who checks: the program, and the archive with its chair, institution and contact
+    address, read from the site's identity (``pages.models.SiteIdentity``), so that a
+    server's operator knows whom to ask."""
+    identity = SiteIdentity.current()
+    with override("de"):
+        about = ", ".join(
+            part
+            for part in (identity.title, identity.institution, identity.contact_email_address)
+            if part
+        )
+    return f"{USER_AGENT} (+{about})" if about else USER_AGENT
+
+
+def _request(url, method, timeout, context, agent=USER_AGENT):
     """(status, Location header) of one request. The body is never read: the status
     line and headers say all a check needs, and closing the connection ends an endless
     or trickling body."""
@@ -140,7 +156,7 @@ def _request(url, method, timeout, context):
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+    headers = {"User-Agent": agent, "Accept": "*/*"}
     if method == "GET":
         headers["Range"] = "bytes=0-0"
     try:
@@ -151,12 +167,12 @@ def _request(url, method, timeout, context):
         connection.close()
 
 
-def _fetch(url, timeout, limits, context):
+def _fetch(url, timeout, limits, context, agent):
     with limits(urlsplit(url).hostname or ""):
-        status, location = _request(url, "HEAD", timeout, context)
+        status, location = _request(url, "HEAD", timeout, context, agent)
         # Servers that refuse or mishandle HEAD answer a ranged GET.
         if status == 501 or (400 <= status < 500 and status not in REDIRECT_STATUSES):
-            status, location = _request(url, "GET", timeout, context)
+            status, location = _request(url, "GET", timeout, context, agent)
     return status, location
 
 
@@ -172,9 +188,11 @@ def _invalid(url):
     return ""
 
 
-def check_address(url, timeout=10.0, limits=None, context=None):
-    """Check ``url``: follow redirects by hand (each recorded) and classify the answer."""
+def check_address(url, timeout=10.0, limits=None, context=None, agent=None):
+    """Check ``url``: follow redirects by hand (each recorded) and classify the answer.
+    ``agent``: the User-Agent (``user_agent()`` when not given)."""
     limits = limits or HostLimits(2)
+    agent = agent or user_agent()
     scheme = url.partition(":")[0].lower() if ":" in url else ""
     if scheme not in ("http", "https"):
         return Result(
@@ -190,7 +208,7 @@ def check_address(url, timeout=10.0, limits=None, context=None):
     current = url
     try:
         while True:
-            status, location = _fetch(current, timeout, limits, context)
+            status, location = _fetch(current, timeout, limits, context, agent)
             if status not in REDIRECT_STATUSES:
                 break
             if not location:
@@ -260,8 +278,9 @@ def _short(prefix, error):
 def check_addresses(urls, timeout=10.0, workers=8, per_host=2, context=None):
     """Check ``urls`` in parallel; yields each Result as soon as it is known."""
     limits = HostLimits(per_host)
+    agent = user_agent()  # read once, in this thread: the workers ask no database
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(check_address, url, timeout, limits, context) for url in urls]
+        futures = [pool.submit(check_address, url, timeout, limits, context, agent) for url in urls]
         for future in as_completed(futures):
             yield future.result()
 
