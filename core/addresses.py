@@ -8,17 +8,25 @@ the current slug, in the request's language, with its query string (``middleware
 Old slugs point to the entry, not to the next slug, so a chain A → B → C answers A → C
 in one hop. A slug that a (new or renamed) entry takes is no longer an old address of
 another entry: the current address wins.
+
+The redirect is permanent (301) but carries a bounded cache lifetime (``REDIRECT_MAX_AGE``,
+a day): a browser keeps a 301 without one for ever, and when an editor renames A to B
+and back to A, a visitor who followed A → B in between would loop between the two
+addresses ("too many redirects"). With it, the browser asks again after a day at most.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save, pre_save
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.cache import patch_cache_control
 
 from .models import OldSlug
 
 # URL name → (model, the URL keyword that carries its slug)
 ADDRESSES = {}
+# How long a browser or proxy may keep a redirect from an old address (seconds).
+REDIRECT_MAX_AGE = 24 * 60 * 60
 
 
 def track(model, *url_names, kwarg="slug"):
@@ -85,7 +93,13 @@ def redirect_for(request):
     except NoReverseMatch:
         return None
     query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    response = HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    # Public only for visitors: an editor's redirect to an unpublished entry stays private.
+    if is_public(obj):
+        patch_cache_control(response, public=True, max_age=REDIRECT_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, max_age=REDIRECT_MAX_AGE)
+    return response
 
 
 def middleware(get_response):
