@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from solo.admin import SingletonModelAdmin
 
-from core.admin import VersionedTranslationAdmin, image_preview
+from core.admin import MissingEnglishFilter, VersionedTranslationAdmin, image_preview
 
 from .models import Page, SiteIdentity
 
@@ -20,6 +20,7 @@ class PageAdmin(VersionedTranslationAdmin):
 
     list_display = ("title", "slug", "published", "updated_at")
     list_editable = ("published",)
+    list_filter = ("published", MissingEnglishFilter)
     search_fields = ("title", "body")
     fields = ("slug", "title", "body", "published", "updated_at")
     readonly_fields = ("updated_at",)

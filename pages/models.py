@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
 from core.images import ImageSlot, RenditionSpec, image_slots_saved, validate_image_upload
-from core.models import EditorNotes
+from core.models import EditorNotes, PublishableQuerySet
 
 
 class Page(models.Model):
@@ -55,6 +55,10 @@ class Page(models.Model):
         ),
     )
     updated_at = models.DateTimeField(_("Letzte Änderung"), auto_now=True)
+
+    ENGLISH_FIELDS = ("title", "body")
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]

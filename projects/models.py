@@ -316,6 +316,8 @@ class ProjectQuerySet(PublishableQuerySet):
 
 
 class Project(Content):
+    ENGLISH_FIELDS = ("title", "description")
+
     class Status(models.TextChoices):
         PLANNED = "geplant", _("geplant")
         ONGOING = "laufend", _("laufend")

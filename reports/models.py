@@ -205,6 +205,23 @@ def _restore_report_files(sender, instance, raw=False, **kwargs):
         put_back(instance, FILE_FIELDS)
 
 
+class ProjectReport(AnnualReport.projects.through):
+    """A report of a project, as its row in the relation: the inline on the project's
+    admin page shows it by the report's name, not as "AnnualReport_projects object"."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-annualreport__year", "pk"]
+        verbose_name = _("Jahresbericht des Projekts")
+        verbose_name_plural = _("Jahresberichte des Projekts")
+
+    def __str__(self):
+        return str(self.annualreport)
+
+    def get_absolute_url(self):
+        return self.annualreport.get_absolute_url()
+
+
 class InterviewQuerySet(PublishableQuerySet):
     def on_published_projects(self):
         """Published interviews on published projects: what visitors see of a person."""
@@ -233,6 +250,8 @@ class InterviewQuerySet(PublishableQuerySet):
 
 
 class Interview(Publishable):
+    ENGLISH_FIELDS = ("title", "headline", "teaser")
+
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="interviews", verbose_name=_("Projekt")
     )
