@@ -9,16 +9,20 @@ Old slugs point to the entry, not to the next slug, so a chain A → B → C ans
 in one hop. A slug that a (new or renamed) entry takes is no longer an old address of
 another entry: the current address wins.
 
-The redirect is permanent (301) but carries a bounded cache lifetime (``REDIRECT_MAX_AGE``,
-a day): a browser keeps a 301 without one for ever, and when an editor renames A to B
-and back to A, a visitor who followed A → B in between would loop between the two
-addresses ("too many redirects"). With it, the browser asks again after a day at most.
+The redirect is permanent (301) but carries a bounded cache lifetime: a browser keeps a
+301 without one for ever, and when an editor renames A to B and back to A, a visitor
+who followed A → B in between loops between the two addresses ("too many redirects").
+The lifetime is as long as the old address has been old, at most a day
+(``REDIRECT_MAX_AGE``): a fresh rename is the one most likely to be undone (a typo, a
+change of mind), so a browser keeps its redirect only briefly; one that has stood for
+a day is kept for a day.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save, pre_save
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from .models import OldSlug
@@ -47,7 +51,7 @@ def remember_old_slug(sender, instance, raw=False, **kwargs):
         OldSlug.objects.update_or_create(
             content_type=ContentType.objects.get_for_model(sender),
             slug=old,
-            defaults={"object_id": str(instance.pk)},
+            defaults={"object_id": str(instance.pk), "replaced_at": timezone.now()},
         )
 
 
@@ -95,11 +99,15 @@ def redirect_for(request):
     query = request.META.get("QUERY_STRING", "")
     response = HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
     # Public only for visitors: an editor's redirect to an unpublished entry stays private.
-    if is_public(obj):
-        patch_cache_control(response, public=True, max_age=REDIRECT_MAX_AGE)
-    else:
-        patch_cache_control(response, private=True, max_age=REDIRECT_MAX_AGE)
+    visibility = {"public": True} if is_public(obj) else {"private": True}
+    patch_cache_control(response, max_age=redirect_max_age(old), **visibility)
     return response
+
+
+def redirect_max_age(old, now=None):
+    """Seconds a redirect from ``old`` may be kept: its age, at most a day."""
+    age = ((now or timezone.now()) - old.replaced_at).total_seconds()
+    return max(0, min(REDIRECT_MAX_AGE, int(age)))
 
 
 def middleware(get_response):
