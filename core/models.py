@@ -22,6 +22,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+def missing_english(fields):
+    """The condition of ``PublishableQuerySet.missing_english()``: published, and one of
+    ``fields`` has a German value but no English one. Also the condition of the partial
+    index that keeps its count cheap (``Meta.indexes``)."""
+    missing = Q()
+    for name in fields:
+        english_empty = Q(**{f"{name}_en": ""}) | Q(**{f"{name}_en__isnull": True})
+        missing |= english_empty & Q(**{f"{name}_de__gt": ""})
+    return Q(published=True) & missing
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -37,11 +48,7 @@ class PublishableQuerySet(models.QuerySet):
     def missing_english(self):
         """Published entries whose English title or text is empty: visitors of the English
         pages read the German one (the model's ``ENGLISH_FIELDS``, translated fields)."""
-        missing = Q()
-        for name in self.model.ENGLISH_FIELDS:
-            english_empty = Q(**{f"{name}_en": ""}) | Q(**{f"{name}_en__isnull": True})
-            missing |= english_empty & Q(**{f"{name}_de__gt": ""})
-        return self.published().filter(missing)
+        return self.filter(missing_english(self.model.ENGLISH_FIELDS))
 
 
 class Publishable(models.Model):

@@ -58,6 +58,8 @@ class LinkCheck(models.Model):
         ordering = ["url"]
         verbose_name = _("Linkprüfung")
         verbose_name_plural = _("Linkprüfungen")
+        # The editors' start page counts the addresses by state.
+        indexes = [models.Index(fields=["state"], name="linkcheck_by_state")]
         constraints = [
             models.UniqueConstraint(fields=["url"], name="linkcheck_unique_url"),
         ]
