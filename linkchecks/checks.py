@@ -13,6 +13,7 @@ import re
 import socket
 import ssl
 import threading
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -129,14 +130,24 @@ class HostLimits:
             return self.semaphores[host]
 
 
+# A header is sent as ISO-8859-1 at best: the names are written in ASCII.
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                        "ß": "ss", "–": "-", "—": "-", "(": "", ")": ""})  # fmt: skip
+
+
+def _ascii(text):
+    text = unicodedata.normalize("NFKD", text.translate(_ASCII))
+    return " ".join(text.encode("ascii", "ignore").decode().split())
+
+
 def user_agent():
     """Who checks: the program, and the archive with its chair, institution and contact
     address, read from the site's identity (``pages.models.SiteIdentity``), so that a
-    server's operator knows whom to ask."""
+    server's operator knows whom to ask; in ASCII, as headers are."""
     identity = SiteIdentity.current()
     with override("de"):
         about = ", ".join(
-            part
+            _ascii(part)
             for part in (identity.title, identity.institution, identity.contact_email_address)
             if part
         )
@@ -188,11 +199,10 @@ def _invalid(url):
     return ""
 
 
-def check_address(url, timeout=10.0, limits=None, context=None, agent=None):
+def check_address(url, timeout=10.0, limits=None, context=None, agent=USER_AGENT):
     """Check ``url``: follow redirects by hand (each recorded) and classify the answer.
-    ``agent``: the User-Agent (``user_agent()`` when not given)."""
+    ``agent``: the User-Agent (``manage.py check_links`` sends ``user_agent()``)."""
     limits = limits or HostLimits(2)
-    agent = agent or user_agent()
     scheme = url.partition(":")[0].lower() if ":" in url else ""
     if scheme not in ("http", "https"):
         return Result(
@@ -275,10 +285,10 @@ def _short(prefix, error):
     return f"{prefix}: {error}"[:300]
 
 
-def check_addresses(urls, timeout=10.0, workers=8, per_host=2, context=None):
-    """Check ``urls`` in parallel; yields each Result as soon as it is known."""
+def check_addresses(urls, timeout=10.0, workers=8, per_host=2, context=None, agent=USER_AGENT):
+    """Check ``urls`` in parallel; yields each Result as soon as it is known. The checks
+    themselves read no database: the caller passes the User-Agent (``user_agent()``)."""
     limits = HostLimits(per_host)
-    agent = user_agent()  # read once, in this thread: the workers ask no database
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(check_address, url, timeout, limits, context, agent) for url in urls]
         for future in as_completed(futures):

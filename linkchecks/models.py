@@ -15,7 +15,7 @@ class LinkCheckQuerySet(models.QuerySet):
         return self.filter(state=LinkCheck.State.MOVED).exclude(new_url="")
 
     def counts(self):
-        """{state: number of addresses}, in one query (the admin index)."""
+        """{state: number of addresses}, in one query (the editors' start page)."""
         rows = self.order_by().values_list("state").annotate(number=models.Count("pk"))
         return dict(rows)
 

@@ -158,7 +158,7 @@ def test_a_fictional_identity_leaves_no_word_of_the_real_one(db, tmp_path, setti
 
     # The link checker introduces itself with the fictional names.
     agent = user_agent()
-    assert "Lehrstuhl für Fiktionsforschung" in agent and not OLD.search(agent)
+    assert "Lehrstuhl fuer Fiktionsforschung" in agent and not OLD.search(agent)
     assert "lehrstuhl@uni-beispielstadt.example" in agent
 
     # nginx's error pages, rendered from the record as an operator does.
