@@ -15,7 +15,9 @@ who followed A → B in between loops between the two addresses ("too many redir
 The lifetime is as long as the old address has been old, at most a day
 (``REDIRECT_MAX_AGE``): a fresh rename is the one most likely to be undone (a typo, a
 change of mind), so a browser keeps its redirect only briefly; one that has stood for
-a day is kept for a day.
+a day is kept for a day. (A rename undone after that long can still loop, for at most a
+day, in a browser that followed the redirect on its last day; a flat day's lifetime
+loops after every quick undo: tests/browser/test_editors.py.)
 """
 
 from django.contrib.contenttypes.models import ContentType

@@ -68,7 +68,7 @@ def test_the_start_page_says_what_needs_doing_and_is_accessible(editor_page, sit
     assert page.locator("#result_list tbody tr").count() == count
     # The sections follow the work; the administration is not the editor's.
     page.goto(f"{site.url}/{language}/admin/")
-    captions = page.locator("#content-main caption").all_inner_texts()
+    captions = page.locator("#content-main caption").all_text_contents()
     expected = ["Inhalte", "Website", "Prüfungen"] if language == "de" else [
         "Content", "Website", "Checks",
     ]  # fmt: skip
