@@ -274,8 +274,9 @@ def test_the_english_page_answers_in_english_context(client, archive):
 def test_search_query_count_is_fixed(client, django_assert_num_queries, size):
     populate(size)
     url = reverse("search:search")
-    # The number of matches per kind (also the count), one page of results.
-    with django_assert_num_queries(2):
+    # The number of matches per kind (also the count), one page of results; the site's
+    # identity (pages.SiteIdentity).
+    with django_assert_num_queries(3):
         response = client.get(url, {"q": "Testprojekt"})
     assert response.context["total"] == size
 
