@@ -97,7 +97,10 @@ def counts(year):
     version = read_content_version()
     if version is None:
         return _count_all(year)
-    key = f"{CACHE_PREFIX}:{version[0]}:{timezone.localdate().isoformat()}:{year}"
+    # The version and the time of its change: a restored backup may bring an older
+    # number back, never the same moment.
+    number, changed_at = version
+    key = f"{CACHE_PREFIX}:{number}:{changed_at}:{timezone.localdate().isoformat()}:{year}"
     found = cache.get(key)
     if found is None:
         found = _count_all(year)

@@ -34,6 +34,7 @@ WORDS = {
     "pages",
     "website",
     "search",
+    "sessions",
     "editors",
     "core",
     "admin",
