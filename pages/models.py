@@ -80,13 +80,15 @@ IDENTITY_LOGO = ImageSlot(
     RenditionSpec(width=200, height=64, fallback="PNG", webp_lossless=True),
 )
 
-# "[Platzhalter: …]": a value the editors still have to fill in (``pages.views``).
-PLACEHOLDER_VALUE = re.compile(r"^\[(?:Platzhalter|Placeholder):[^\]]*\]$")
+# "[Platzhalter: ... - bitte von der Redaktion ergänzen]", "[Placeholder: ...]": a fact the
+# editors still have to fill in, marked so that nobody takes it for the real thing
+# (``pages.views`` marks it on the pages).
+PLACEHOLDER = re.compile(r"\[(?:Platzhalter|Placeholder):[^\]]*\]")
 
 
 def validate_email_or_placeholder(value):
     """An e-mail address, or a marked placeholder until the editors know it."""
-    if PLACEHOLDER_VALUE.match(value.strip()):
+    if PLACEHOLDER.fullmatch(value.strip()):
         return
     try:
         validate_email(value)
@@ -230,4 +232,4 @@ class SiteIdentity(EditorNotes, SingletonModel):
     def contact_email_address(self):
         """The contact address, or "" while it is a placeholder."""
         email = self.contact_email.strip()
-        return "" if not email or PLACEHOLDER_VALUE.match(email) else email
+        return "" if not email or PLACEHOLDER.fullmatch(email) else email

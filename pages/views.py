@@ -15,15 +15,11 @@ from django.views.generic import DetailView
 
 from reports.models import AnnualReport
 
-from .models import Page
+from .models import PLACEHOLDER, Page
 
 # Where the accessibility statement shows its generated list of documents that are not
 # accessible yet: a line of its own in the text (either language's name works).
 DOCUMENT_LIST = re.compile(r"^[ \t]*\[(?:Dokumentenliste|Document list)\][ \t]*$", re.MULTILINE)
-
-# "[Platzhalter: ... - bitte von der Redaktion ergänzen]", "[Placeholder: ...]": a fact the
-# editors still have to fill in, marked so that nobody takes it for the real thing.
-PLACEHOLDER = re.compile(r"\[(?:Platzhalter|Placeholder):[^\]]*\]")
 
 
 def render_line(text):
