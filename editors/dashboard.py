@@ -8,8 +8,9 @@ projects with a report series but no annual report for last year. Below them, th
 latest changes from the version history, with who and when.
 
 The counts are cheap on a grown archive (indexed columns, ``Meta.indexes`` of the
-models) and are counted once per content version and day (``pagecache``), not on every
-request: a save, a deletion or a link check raises the version, and the list changes.
+models). Those of the content are counted once per content version and day
+(``pagecache``), not on every request: a save or a deletion raises the version, and the
+counts follow; the link checks' (one indexed query) are counted on every request.
 """
 
 import datetime
@@ -73,16 +74,13 @@ def _may_view(request, model):
     )
 
 
-def _count_all(year):
-    """Every count of the start page, in one pass (a dozen indexed COUNT queries)."""
-    links = LinkCheck.objects.counts()
+def _count_content(year):
+    """The counts of the content (ten indexed COUNT queries; one scan of the running
+    projects)."""
     counts = {
         "placeholders": AnnualReport.objects.filter(is_placeholder=True).count(),
         "not_accessible": AnnualReport.objects.not_accessible().count(),
         "missing_report": projects_missing_report(Project.objects.all(), year).count(),
-        "broken": links.get(LinkCheck.State.BROKEN, 0),
-        "unreachable": links.get(LinkCheck.State.UNREACHABLE, 0),
-        "moved": links.get(LinkCheck.State.MOVED, 0),
     }
     for model in (Project, Interview, Page):
         name = model._meta.model_name
@@ -92,20 +90,32 @@ def _count_all(year):
     return counts
 
 
+def _count_links():
+    """The link checks by state: one query on an index, counted on every request (the
+    link checks are not content, and an editor may delete one)."""
+    links = LinkCheck.objects.counts()
+    return {
+        "broken": links.get(LinkCheck.State.BROKEN, 0),
+        "unreachable": links.get(LinkCheck.State.UNREACHABLE, 0),
+        "moved": links.get(LinkCheck.State.MOVED, 0),
+    }
+
+
 def counts(year):
-    """The counts, from the cache while the content and the day are the same."""
+    """The counts: the content's from the cache while the content and the day are the
+    same, the links' fresh."""
     version = read_content_version()
-    if version is None:
-        return _count_all(year)
+    if version is None or version[0] == 0:  # no version yet: nothing to key on
+        return {**_count_content(year), **_count_links()}
     # The version and the time of its change: a restored backup may bring an older
     # number back, never the same moment.
     number, changed_at = version
     key = f"{CACHE_PREFIX}:{number}:{changed_at}:{timezone.localdate().isoformat()}:{year}"
     found = cache.get(key)
     if found is None:
-        found = _count_all(year)
+        found = _count_content(year)
         cache.set(key, found, 24 * 60 * 60)
-    return found
+    return {**found, **_count_links()}
 
 
 def _plural(model, count):
