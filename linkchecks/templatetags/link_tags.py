@@ -35,4 +35,3 @@ def link_problem(context, url):
         "last_ok": last_ok,
         "archived": wayback_url(url, last_ok) if last_ok else "",
     }
-
