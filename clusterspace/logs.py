@@ -13,6 +13,7 @@ import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from django.utils import log
 from django.views.debug import SafeExceptionReporterFilter
 
 # A proxy's id is taken as it is only if it is short and plain (nginx's $request_id is 32
@@ -83,3 +84,19 @@ class ErrorReportFilter(SafeExceptionReporterFilter):
         for name in cleansed:
             cleansed.setlist(name, [self.cleansed_substitute] * len(cleansed.getlist(name)))
         return cleansed
+
+
+class AdminEmailHandler(log.AdminEmailHandler):
+    """Django's error mail, its subject naming the archive: "[Projektarchiv] …", from the
+    site's identity (``pages.models.SiteIdentity``), after ``EMAIL_SUBJECT_PREFIX``.
+    When the database is what failed, the subject goes without the name."""
+
+    def format_subject(self, subject):
+        subject = super().format_subject(subject)
+        try:
+            from pages.models import SiteIdentity
+
+            name = SiteIdentity.current().name_de
+        except Exception:  # the mail must go out whatever failed
+            name = ""
+        return f"[{name}] {subject}" if name else subject

@@ -8,17 +8,31 @@ the current slug, in the request's language, with its query string (``middleware
 Old slugs point to the entry, not to the next slug, so a chain A → B → C answers A → C
 in one hop. A slug that a (new or renamed) entry takes is no longer an old address of
 another entry: the current address wins.
+
+The redirect is permanent (301) but carries a bounded cache lifetime: a browser keeps a
+301 without one for ever, and when an editor renames A to B and back to A, a visitor
+who followed A → B in between loops between the two addresses ("too many redirects").
+The lifetime is as long as the old address has been old, at most a day
+(``REDIRECT_MAX_AGE``): a fresh rename is the one most likely to be undone (a typo, a
+change of mind), so a browser keeps its redirect only briefly; one that has stood for
+a day is kept for a day. (A rename undone after that long can still loop, for at most a
+day, in a browser that followed the redirect on its last day; a flat day's lifetime
+loops after every quick undo: tests/browser/test_editors.py.)
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save, pre_save
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from .models import OldSlug
 
 # URL name → (model, the URL keyword that carries its slug)
 ADDRESSES = {}
+# How long a browser or proxy may keep a redirect from an old address (seconds).
+REDIRECT_MAX_AGE = 24 * 60 * 60
 
 
 def track(model, *url_names, kwarg="slug"):
@@ -39,7 +53,7 @@ def remember_old_slug(sender, instance, raw=False, **kwargs):
         OldSlug.objects.update_or_create(
             content_type=ContentType.objects.get_for_model(sender),
             slug=old,
-            defaults={"object_id": str(instance.pk)},
+            defaults={"object_id": str(instance.pk), "replaced_at": timezone.now()},
         )
 
 
@@ -85,7 +99,17 @@ def redirect_for(request):
     except NoReverseMatch:
         return None
     query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    response = HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    # Public only for visitors: an editor's redirect to an unpublished entry stays private.
+    visibility = {"public": True} if is_public(obj) else {"private": True}
+    patch_cache_control(response, max_age=redirect_max_age(old), **visibility)
+    return response
+
+
+def redirect_max_age(old, now=None):
+    """Seconds a redirect from ``old`` may be kept: its age, at most a day."""
+    age = ((now or timezone.now()) - old.replaced_at).total_seconds()
+    return max(0, min(REDIRECT_MAX_AGE, int(age)))
 
 
 def middleware(get_response):

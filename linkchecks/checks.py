@@ -13,6 +13,7 @@ import re
 import socket
 import ssl
 import threading
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -21,7 +22,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from pages.models import SiteIdentity
 from people.models import Person
 from projects.models import Organisation, Project, ProjectLink
 from reports.models import Interview
@@ -34,7 +37,7 @@ URL_RE = re.compile(r"https?://[^\s<>\"'„“”]+[^\s<>\"'„“”.,;:!?)\]]"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 PERMANENT_STATUSES = {301, 308}
 MAX_REDIRECTS = 10
-USER_AGENT = "clusterspace-linkcheck/1.0 (+Projektarchiv Organisationstheorie, HSU Hamburg)"
+USER_AGENT = "clusterspace-linkcheck/1.0"
 CACHE_KEY = "clusterspace:link-problems"
 # With a per-process cache, check_links (another process) cannot refresh the workers'
 # copies: each reads the states again after this long (seconds).
@@ -127,7 +130,31 @@ class HostLimits:
             return self.semaphores[host]
 
 
-def _request(url, method, timeout, context):
+# A header is sent as ISO-8859-1 at best: the names are written in ASCII.
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                        "ß": "ss", "–": "-", "—": "-", "(": "", ")": ""})  # fmt: skip
+
+
+def _ascii(text):
+    text = unicodedata.normalize("NFKD", text.translate(_ASCII))
+    return " ".join(text.encode("ascii", "ignore").decode().split())
+
+
+def user_agent():
+    """Who checks: the program, and the archive with its chair, institution and contact
+    address, read from the site's identity (``pages.models.SiteIdentity``), so that a
+    server's operator knows whom to ask; in ASCII, as headers are."""
+    identity = SiteIdentity.current()
+    with override("de"):
+        about = ", ".join(
+            _ascii(part)
+            for part in (identity.title, identity.institution, identity.contact_email_address)
+            if part
+        )
+    return f"{USER_AGENT} (+{about})" if about else USER_AGENT
+
+
+def _request(url, method, timeout, context, agent=USER_AGENT):
     """(status, Location header) of one request. The body is never read: the status
     line and headers say all a check needs, and closing the connection ends an endless
     or trickling body."""
@@ -140,7 +167,7 @@ def _request(url, method, timeout, context):
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+    headers = {"User-Agent": agent, "Accept": "*/*"}
     if method == "GET":
         headers["Range"] = "bytes=0-0"
     try:
@@ -151,12 +178,12 @@ def _request(url, method, timeout, context):
         connection.close()
 
 
-def _fetch(url, timeout, limits, context):
+def _fetch(url, timeout, limits, context, agent):
     with limits(urlsplit(url).hostname or ""):
-        status, location = _request(url, "HEAD", timeout, context)
+        status, location = _request(url, "HEAD", timeout, context, agent)
         # Servers that refuse or mishandle HEAD answer a ranged GET.
         if status == 501 or (400 <= status < 500 and status not in REDIRECT_STATUSES):
-            status, location = _request(url, "GET", timeout, context)
+            status, location = _request(url, "GET", timeout, context, agent)
     return status, location
 
 
@@ -172,8 +199,9 @@ def _invalid(url):
     return ""
 
 
-def check_address(url, timeout=10.0, limits=None, context=None):
-    """Check ``url``: follow redirects by hand (each recorded) and classify the answer."""
+def check_address(url, timeout=10.0, limits=None, context=None, agent=USER_AGENT):
+    """Check ``url``: follow redirects by hand (each recorded) and classify the answer.
+    ``agent``: the User-Agent (``manage.py check_links`` sends ``user_agent()``)."""
     limits = limits or HostLimits(2)
     scheme = url.partition(":")[0].lower() if ":" in url else ""
     if scheme not in ("http", "https"):
@@ -190,7 +218,7 @@ def check_address(url, timeout=10.0, limits=None, context=None):
     current = url
     try:
         while True:
-            status, location = _fetch(current, timeout, limits, context)
+            status, location = _fetch(current, timeout, limits, context, agent)
             if status not in REDIRECT_STATUSES:
                 break
             if not location:
@@ -257,11 +285,12 @@ def _short(prefix, error):
     return f"{prefix}: {error}"[:300]
 
 
-def check_addresses(urls, timeout=10.0, workers=8, per_host=2, context=None):
-    """Check ``urls`` in parallel; yields each Finding as soon as it is known."""
+def check_addresses(urls, timeout=10.0, workers=8, per_host=2, context=None, agent=USER_AGENT):
+    """Check ``urls`` in parallel; yields each Finding as soon as it is known. The checks
+    themselves read no database: the caller passes the User-Agent (``user_agent()``)."""
     limits = HostLimits(per_host)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(check_address, url, timeout, limits, context) for url in urls]
+        futures = [pool.submit(check_address, url, timeout, limits, context, agent) for url in urls]
         for future in as_completed(futures):
             yield future.result()
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import iri_to_uri
 
+from pages.models import SiteIdentity
 from people.models import Person
 from projects.models import Organisation, Project
 from reports.models import AnnualReport, for_project_page
@@ -111,6 +112,7 @@ class Archive:
         # Only ``build_absolute_uri`` is used: a request, or an ``Origin``.
         self.request = request
         self.licence = OpenDataLicence.current()
+        self.identity = SiteIdentity.current()
 
     # -- the entries, read in chunks ------------------------------------------------------
     # Each in its list's order, ties broken by the key: a file written twice from the same
@@ -260,9 +262,21 @@ class Archive:
     def metadata(self):
         with translation.override("de"):
             home_de = self.request.build_absolute_uri(reverse("projects:index"))
+        identity = self.identity
+        titles = {}
+        for language in LANGUAGES:
+            with translation.override(language):
+                titles[f"title_{language}"] = identity.title
         return {
-            "title": "Projektarchiv der Professur für Organisationstheorie, "
-            "Helmut-Schmidt-Universität Hamburg",
+            # The site's identity (pages.models.SiteIdentity): who publishes the data.
+            "title": titles["title_de"],
+            **titles,
+            "publisher": {
+                **_translated(identity, "chair", required=True),
+                **_translated(identity, "institution", required=True),
+                "head": identity.head or None,
+                "email": identity.contact_email_address or None,
+            },
             "source": home_de,
             "generated": timezone.now().isoformat(timespec="seconds"),
             "licence": {

@@ -31,7 +31,7 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 HOST = "127.0.0.1"
 
 sys.path.insert(0, str(DEPLOY))
-from render import render  # noqa: E402  (deploy/render.py, the operator's tool)
+from render import read_values, render  # noqa: E402  (deploy/render.py, the operator's tool)
 
 
 def free_port():
@@ -358,9 +358,12 @@ class Stack:
         nginx_dir = self.nginx_dir
         for sub in ("logs", "cache", "temp", "sites"):
             (nginx_dir / sub).mkdir(parents=True, exist_ok=True)
-        # The error pages as they are in deploy/errors/, copied where nginx's workers may
-        # read them whatever the checkout's permissions.
-        shutil.copytree(DEPLOY / "errors", nginx_dir / "errors", dirs_exist_ok=True)
+        # The error pages of deploy/errors/, rendered with the site's identity as an
+        # operator does (manage.py identity_values), where nginx's workers may read them.
+        (nginx_dir / "errors").mkdir(parents=True, exist_ok=True)
+        identity = read_values(self.manage("identity_values").splitlines())
+        for page in sorted((DEPLOY / "errors").glob("*.html")):
+            (nginx_dir / "errors" / page.name).write_text(render(page.read_text(), identity))
         site = render((DEPLOY / "nginx" / "clusterspace.conf").read_text(), self.site_values())
         (nginx_dir / "sites" / "clusterspace.conf").write_text(site)
         user = ""

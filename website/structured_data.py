@@ -39,17 +39,19 @@ def _absolute(request, path):
     return request.build_absolute_uri(path)
 
 
-def chair(request):
-    """The chair the projects belong to, inside its university."""
-    return {
-        "@type": "Organization",
-        "name": _("Professur für Organisationstheorie"),
-        "parentOrganization": {
-            "@type": "CollegeOrUniversity",
-            "name": _("Helmut-Schmidt-Universität Hamburg"),
-            "url": "https://www.hsu-hh.de/",
-        },
-    }
+def chair(request, identity):
+    """The chair the projects belong to, inside its university (``SiteIdentity``)."""
+    university = {"@type": "CollegeOrUniversity", "name": identity.institution}
+    if identity.institution_url:
+        university["url"] = identity.institution_url
+    data = {"@type": "Organization", "name": identity.chair, "parentOrganization": university}
+    if identity.head:
+        data["employee"] = {"@type": "Person", "name": identity.head}
+    if identity.contact_email_address:
+        data["email"] = identity.contact_email_address
+    if identity.has_logo:
+        data["logo"] = _absolute(request, identity.logo_fallback.url)
+    return data
 
 
 def organisation(request, org, *names_as_listed):
@@ -127,8 +129,9 @@ def _month(month):
     return month.isoformat() if month else None
 
 
-def project(request, item):
-    """A project as a ResearchProject: its funders and grants, members and their roles."""
+def project(request, item, identity):
+    """A project as a ResearchProject: its funders and grants, members and their roles;
+    ``identity`` is the site's (``pages.models.SiteIdentity``)."""
     url = _absolute(request, item.get_absolute_url())
     data = {
         "@context": SCHEMA,
@@ -138,7 +141,7 @@ def project(request, item):
         "url": url,
         "inLanguage": get_language(),
         "foundingDate": _month(item.start),
-        "parentOrganization": chair(request),
+        "parentOrganization": chair(request, identity),
     }
     if item.end:
         data["dissolutionDate"] = _month(item.end)
@@ -235,15 +238,16 @@ def organisation_page(request, org, fundings):
     return {"@context": SCHEMA, "@graph": [org_data, *grants]}
 
 
-def website(request):
+def website(request, identity):
     """The site itself, with its search: search engines may offer a search box."""
     home = _absolute(request, reverse("projects:index"))
     search_url = _absolute(request, reverse("search:search"))
     return {
         "@context": SCHEMA,
         "@type": "WebSite",
-        "name": _("Projektarchiv der Professur für Organisationstheorie"),
+        "name": identity.title,
         "url": home,
+        "publisher": chair(request, identity),
         "inLanguage": get_language(),
         "potentialAction": {
             "@type": "SearchAction",

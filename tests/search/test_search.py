@@ -218,8 +218,8 @@ def test_search_query_count_is_fixed(client, django_assert_num_queries, size):
     populate(size)
     url = reverse("search:search")
     # The number of matches per kind (also the count), the ids of one page of results,
-    # their texts with the matches marked.
-    with django_assert_num_queries(3):
+    # their texts with the matches marked; the site's identity (pages.SiteIdentity).
+    with django_assert_num_queries(4):
         response = client.get(url, {"q": "Testprojekt"})
     assert response.context["total"] == size
 

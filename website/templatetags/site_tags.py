@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.months import format_span
 from core.reversing import reverse_cached
 from core.templatetags.i18n_tags import marked, tr
+from pages.views import render_line
 
 register = template.Library()
 
@@ -240,3 +241,10 @@ def by_kind(fundings):
         (group[0].get_kind_display(), group)
         for group in (list(run) for _kind, run in groupby(fundings, key=attrgetter("kind")))
     ]
+
+
+@register.filter
+def editor_line(text):
+    """A line an editor wrote (the identity's address, footer): escaped, web and e-mail
+    addresses linked, "[Platzhalter: …]" marked."""
+    return render_line(text)
