@@ -1,9 +1,5 @@
-"""What the logs and error reports carry: the request's id, JSON lines, no secrets.
-
-The request id comes from the proxy (nginx sends ``X-Request-ID``) or is made by
-``clusterspace.middleware.RequestIdMiddleware``; it is in every log line written while
-the request runs, in the mail a 500 sends, in gunicorn's access log (the response
-header) and on the error page, so a visitor's "Fehlernummer" leads to the log lines.
+"""What the logs and error reports carry: the request's id (from the proxy or new), JSON
+lines on request, and no secrets in an error mail (docs/deployment.md).
 """
 
 import json

@@ -1,23 +1,5 @@
-"""Addresses that never break: an entry's old slugs redirect to its current address.
-
-An app names, once, which of its models keep their old slugs and under which URL
-keyword their slug appears (``track(Project, "projects:detail")``). When such an entry's
-slug changes, the old one is kept (``OldSlug``); a request that would answer 404 at an
-address with an old slug is answered with a permanent redirect to the same page under
-the current slug, in the request's language, with its query string (``middleware``).
-Old slugs point to the entry, not to the next slug, so a chain A → B → C answers A → C
-in one hop. A slug that a (new or renamed) entry takes is no longer an old address of
-another entry: the current address wins.
-
-The redirect is permanent (301) but carries a bounded cache lifetime: a browser keeps a
-301 without one for ever, and when an editor renames A to B and back to A, a visitor
-who followed A → B in between loops between the two addresses ("too many redirects").
-The lifetime is as long as the old address has been old, at most a day
-(``REDIRECT_MAX_AGE``): a fresh rename is the one most likely to be undone (a typo, a
-change of mind), so a browser keeps its redirect only briefly; one that has stood for
-a day is kept for a day. (A rename undone after that long can still loop, for at most a
-day, in a browser that followed the redirect on its last day; a flat day's lifetime
-loops after every quick undo: tests/browser/test_editors.py.)
+"""Addresses that never break: an entry's old slugs answer with a redirect to its current
+address, one hop, with a cache lifetime a browser cannot loop on (docs/editing.md).
 """
 
 from django.contrib.contenttypes.models import ContentType

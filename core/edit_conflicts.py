@@ -1,16 +1,6 @@
-"""No lost edit when two editors change the same entry.
-
-Every change form carries the state of the entry it was opened on (``edit_token``): a
-digest of the entry and of the rows its inlines edit. Saving compares it with the state
-in the database, read under a row lock (SQLite's IMMEDIATE transactions serialise
-writes already). When someone saved in between, the form is shown again with the
-editor's input kept, a message naming who changed the entry and when (from the version
-history) and, beside each field where the stored value now differs, that value; the
-form then carries the new state, so saving again after merging succeeds. Deleting is
-refused the same way, also "delete selected" on a list: the confirmation page remembers
-the state of each entry it names, and an entry changed before the editor confirms stops
-the whole deletion. Nothing is locked between requests; an editor who has an entry
-open is only shown to others (``EditPresence``), and that lapses by itself.
+"""No lost edit when two editors change the same entry: a form remembers the state it was
+opened on, and a save or deletion of an entry changed in between is refused with who
+and when, the editor's input kept (docs/editing.md).
 """
 
 import hashlib

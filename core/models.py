@@ -1,17 +1,6 @@
-"""The shape the content models share: publication and the editors' research notes.
-
-A content model inherits what it has:
-
-* ``Publishable``: ``published`` (unpublished entries are invisible to visitors and shown
-  to editors with a banner) and a QuerySet with ``published()``, ``visible_to(user)``,
-  ``drafts()`` and ``missing_english()`` (published, but an English title or text of
-  ``ENGLISH_FIELDS`` is empty); a model's own QuerySet subclasses ``PublishableQuerySet``.
-* ``EditorNotes``: ``editor_notes``, facts from other sources with their source, for
-  the editors only.
-* ``Content``: both.
-
-And one table: ``EditPresence``, who has an entry's change form open
-(``core.edit_conflicts``).
+"""The shape the content models share: publication (``Publishable``), the editors'
+research notes (``EditorNotes``), both (``Content``); and who has an entry's change form
+open (``EditPresence``).
 """
 
 from django.conf import settings

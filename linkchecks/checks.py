@@ -1,10 +1,6 @@
-"""External addresses: which the site shows, what state they are in, and how visitors
-learn of a broken one.
-
-``manage.py check_links`` collects every address (``collect_addresses``), checks each
-(``check_address``, standard library only: a check needs a few requests with a timeout,
-not a client library) and stores the result in ``LinkCheck``. Pages read the broken and
-unreachable ones from one cached mapping (``problem_links``), never one query per link.
+"""External addresses: which the site shows, their state (``check_address``, standard
+library only: docs/architecture.md) and the broken ones visitors see marked, read from
+one cached mapping (``problem_links``), never one query per link.
 """
 
 import http.client

@@ -1,15 +1,6 @@
-"""The public archive as open data: one JSON document and one CSV file per table.
-
-Both carry the same facts, in both languages (``…_de``, ``…_en``; empty English fields
-are ``null`` in JSON and empty in CSV): projects with their funders, roles, reports,
-interviews and links; organisations; people; annual reports. Only published entries and
-what the pages show: no research notes (``editor_notes``), no unpublished project,
-report or interview, no person who appears only on unpublished projects.
-
-Both are streamed: the database is read in chunks of ``CHUNK_SIZE`` entries (each chunk
-with its related rows, ``QuerySet.iterator(chunk_size=…)``) and each chunk is written
-out before the next is read, so a download holds a chunk in memory, never the archive.
-The JSON is written exactly as ``json.dumps(…, indent=2)`` writes the whole document.
+"""The public archive as open data: one JSON document and one CSV table per kind, in both
+languages, only what the pages show; read in chunks and written out a chunk at a time,
+so a download never holds the archive in memory.
 """
 
 import csv

@@ -1,14 +1,6 @@
-"""schema.org data (JSON-LD) for search engines: projects, people, organisations, the site.
-
-Only what the archive holds: no amounts for grants (the source names none), no personal
-data beyond names, titles and affiliations as listed. Every function takes objects that
-the page has already loaded (``website.views.for_project_page``,
-``PersonQuerySet.for_listing``) and runs no query of its own.
-
-``to_script`` writes the data as ``<script type="application/ld+json">``: a data block
-that browsers never execute, so a Content Security Policy without inline scripts does not
-object. The JSON is escaped like Django's ``json_script``, so "</script>" inside a title
-cannot end the element.
+"""schema.org data (JSON-LD) for search engines, only what the archive holds, built from
+the objects a page has already loaded (no query of its own) and escaped so that nothing
+in it can end its ``<script type="application/ld+json">`` element.
 """
 
 import json

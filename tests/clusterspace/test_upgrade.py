@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
@@ -30,8 +31,9 @@ from reversion.models import Version
 from linkchecks.models import LinkCheck
 from opendata.models import OpenDataLicence
 from pagecache.models import ContentVersion
-from pages.models import Page
+from pages.models import Page, SiteIdentity
 from reports.models import AnnualReport
+from search.models import SearchEntry
 
 # The leaf migrations of the release before the move (``git show 6549e24:<app>/migrations/``).
 OLD_RELEASE = {
@@ -343,6 +345,12 @@ def test_a_database_of_the_old_release_migrates_forward_and_back(media_root):
         assert report.projects.get().slug == "testprojekt"
         assert report.file.name == REPORT_FILE
         assert report_file_state() == file_before
+
+        # What the migrate command does after the migrations: the source page's identity
+        # and a search index for the content there is, both new in this release.
+        call_command("migrate", verbosity=0)
+        assert SiteIdentity.current().name_de == "Projektarchiv"
+        assert SearchEntry.objects.filter(kind="project", object_id=report.projects.get().pk)
 
         # Back to the old release: the rows in the old tables under the old labels.
         new_rows = {name: rows(new_apps.get_model(app, name)) for name, (app, _m) in MOVED.items()}
