@@ -64,7 +64,7 @@ serve: setup
 # first requests, worker memory); the site through nginx with the micro-cache
 # (scripts/bench_nginx.py, deploy/nginx/); the code's size in lines; last a table of the
 # goals, met or not. Before it, the static export on nginx beside the live site
-# (scripts/bench_export.py). Prints tables; asserts nothing; about 45 minutes.
+# (scripts/bench_export.py). Prints tables; asserts nothing; about 35 minutes.
 # Quicker: BENCH_DURATION=2 (seconds per run) BENCH_PROJECTS=1000; BENCH_ENGINES=sqlite
 # (or postgresql); BENCH_BASELINE=<git revision> adds that commit's project page.
 bench: setup
