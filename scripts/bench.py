@@ -281,32 +281,36 @@ def pages_to_measure():
     return pages
 
 
-def search_matches(path):
-    """How many entries the search page at ``path`` finds (None if that cannot be asked:
-    the search's interface may have changed; the figure only chooses the goal)."""
-    query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query).get("q", [""])[0]
-    try:
-        from search.query import Query, search_with_fallback
-
-        return search_with_fallback(Query.parse(query), "de").count()
-    except (ImportError, AttributeError, TypeError) as error:
-        print(f"bench: matches of {query!r} not counted: {error!r}", file=sys.stderr)
+def search_matches(client, path):
+    """How many matches the search page at ``path`` reports (its template's ``total``), or
+    None if it does not say; the figure only chooses the search's goal."""
+    response = client.get(path)
+    context = response.context
+    total = context.get("total") if context is not None else None
+    if not isinstance(total, int):
+        print(f"bench: {path}: the number of matches not found in the page", file=sys.stderr)
         return None
+    return total
 
 
 def describe():
     """The pages, the archive's size and the matches of each search, as JSON on stdout."""
     setup_django()
     from django.apps import apps
+    from django.test import Client
+    from django.test.utils import setup_test_environment
     from django.urls import resolve
 
+    # Responses then carry their template's context; the page counts as visitors see it.
+    setup_test_environment()
+    client = Client()
     counts = {
         label: apps.get_model(label)._meta.base_manager.count()
         for label in ("projects.Project", "people.Person", "reports.AnnualReport")
     }
     pages = pages_to_measure()
     matches = {
-        name: search_matches(path)
+        name: search_matches(client, path)
         for name, path in pages
         if resolve(urllib.parse.urlsplit(path).path).view_name == "search:search"
     }
