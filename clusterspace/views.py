@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from core.files import KEPT_FOLDER
 from core.outages import database_unavailable, storage_full
 from core.responses import file_response
+from pages.models import SiteIdentity
 
 # The generic media view serves pictures only (portraits, logos, report covers). Report
 # PDFs go through the reports' download view, which checks that the report is published.
@@ -90,7 +91,8 @@ HEALTH_CHECKS = (
 def server_error(request):
     """The 500 page (handler500) with the request's id, which a visitor can quote and which
     the logs and the administrators' mail carry too. Rendered without context processors:
-    nothing that could fail again (database, session) is touched.
+    nothing that could fail again (session, translations) is touched; the site's identity
+    is read once, and when the database is what failed, the page names no one.
 
     An outage is no bug: a database that cannot be read or an upload storage that is full,
     met outside a view (a middleware saving the session), gets the outage page instead."""
@@ -99,7 +101,7 @@ def server_error(request):
         return unavailable(request, error)
     template = loader.get_template("500.html")
     return HttpResponseServerError(
-        template.render({"request_id": getattr(request, "request_id", "")})
+        template.render({"request_id": getattr(request, "request_id", ""), **identity_names()})
     )
 
 
@@ -112,7 +114,8 @@ def unavailable(request, error):
     is unavailable; editors in the admin that what they sent was not saved and that the
     browser's back button returns to their input. A save runs in one transaction, and
     the files it wrote go with it when it fails (``core.files``): nothing is half done.
-    Rendered without context processors or the database; never cached.
+    Rendered without context processors; never cached. The site's identity names the
+    archive only while the database answers (a full disk): the page never needs it.
     """
     storage = storage_full(error)
     logger.warning(
@@ -132,6 +135,8 @@ def unavailable(request, error):
         "saving": request.method not in ("GET", "HEAD", "OPTIONS")
         and getattr(request.resolver_match, "view_name", "") != "admin:login",
         "request_id": getattr(request, "request_id", ""),
+        # A full disk leaves the database readable; a database away is not asked again.
+        **identity_names(language, database=storage),
     }
     with translation.override(language):
         body = loader.get_template("unavailable.html").render(context)
@@ -141,6 +146,22 @@ def unavailable(request, error):
     if not storage:  # a full disk waits for an operator, not for a number of seconds
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def identity_names(language="de", database=True):
+    """The archive's, chair's and university's names in ``language`` (German where the
+    English is missing), or none when the database cannot be read: after a failed read,
+    and without trying when the caller knows it is away (``database=False``: the outage
+    page must neither wait for it again nor fail with it)."""
+    identity = SiteIdentity()
+    if database:
+        try:
+            identity = SiteIdentity.current()
+        except Exception:  # any failure of the database: the page must still render
+            logger.warning("error page: the site's identity could not be read", exc_info=True)
+            identity = SiteIdentity()
+    with translation.override(language):
+        return {field: getattr(identity, field) or "" for field in ("name", "chair", "institution")}
 
 
 @require_safe

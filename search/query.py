@@ -216,13 +216,33 @@ def _html(marked):
     return mark_safe(escape(marked).replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-def _marked(rows, query):
-    """The page's rows with their shown texts marked where they match, as ``marked_*``.
-    PostgreSQL marked them already (ts_headline); FTS5 marks the folded copies, which
-    have a character in the same place for each of the text's (and a space before)."""
+FIELDS = ["kind", "url_name", "url_kwargs", "url_anchor", "details_de", "details_en", *SHOWN]
+
+
+def _rows(ids, query):
+    """The rows of ``ids`` with their shown texts, and the texts marked where they match
+    as ``marked_*``: on PostgreSQL by ts_headline; on SQLite by FTS5's highlight(), in
+    the folded copies, which have a character in the same place for each of the text's
+    (and a space before). Read for the page only: the ranking reads ids alone."""
     if connection.vendor == "postgresql":
-        return rows
-    highlights = {
+        marks = {
+            f"marked_{column}": SearchHeadline(
+                column,
+                query.words(),
+                config=CONFIGS[column[-2:]],
+                start_sel=START,
+                stop_sel=STOP,
+                highlight_all=column.startswith("title"),
+                max_words=35,
+                min_words=15,
+            )
+            for column in SHOWN
+        }
+        yield from (
+            SearchEntry.objects.filter(pk__in=ids).annotate(**marks).values("pk", *FIELDS, *marks)
+        )
+        return
+    marks = {
         f"marked_{column}": Func(
             Value(START),
             Value(STOP),
@@ -230,41 +250,24 @@ def _marked(rows, query):
         )
         for column in SHOWN
     }
-    page = SearchMatch.objects.filter(fts__match=query.fts5(), entry__in=[r["pk"] for r in rows])
-    marks = {row["entry"]: row for row in page.annotate(**highlights).values("entry", *highlights)}
+    page = SearchMatch.objects.filter(fts__match=query.fts5(), entry__in=ids).annotate(**marks)
+    rows = page.values(*marks, pk=F("entry"), **{name: F(f"entry__{name}") for name in FIELDS})
     for row in rows:
         for column in SHOWN:
             text, position, shown = row[column], -1, []
-            for char in marks.get(row["pk"], {}).get(f"marked_{column}") or "":
+            for char in row[f"marked_{column}"] or "":
                 if char in (START, STOP) or position >= 0:
                     shown.append(char if char in (START, STOP) else text[position])
                 position += char not in (START, STOP)
             row[f"marked_{column}"] = "".join(shown)
-    return rows
+        yield row
 
 
-def results(entries, query, language):
-    """The ``entries`` (a page of ``matching``) as SearchResults in ``language``."""
-    fields = ["pk", "kind", "url_name", "url_kwargs", "url_anchor", "details_de", "details_en"]
-    if connection.vendor == "postgresql":
-        entries = entries.annotate(
-            **{
-                f"marked_{column}": SearchHeadline(
-                    column,
-                    query.words(),
-                    config=CONFIGS[column[-2:]],
-                    start_sel=START,
-                    stop_sel=STOP,
-                    highlight_all=column.startswith("title"),
-                    max_words=35,
-                    min_words=15,
-                )
-                for column in SHOWN
-            }
-        )
-        fields += [f"marked_{column}" for column in SHOWN]
+def results(ids, query, language):
+    """The entries ``ids`` (a page of ``matching``) as SearchResults in ``language``."""
+    rows = sorted(_rows(ids, query), key=lambda row: ids.index(row["pk"]))
     found = []
-    for row in _marked(list(entries.values(*fields, *SHOWN)), query):
+    for row in rows:
         title_language = language if row[f"title_{language}"] else "de"
         text_language = language if row[f"text_{language}"] else "de"
         other = "en" if text_language == "de" else "de"

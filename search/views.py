@@ -16,8 +16,8 @@ RESULTS_PER_PAGE = 10
 @require_safe
 def search(request):
     """Always answers 200: an empty, too short, overlong or odd query gets a note and the
-    form again, never an error. The number of matches per kind is one query, the page of
-    results one more (two on SQLite, whose marks are read for the page's rows only)."""
+    form again, never an error. The number of matches per kind is one query, the ids of a
+    page one more and their texts a third."""
     query = Query.parse(request.GET.get("q", ""))
     entries, numbers, approximate = None, {}, False
     if query:
@@ -26,12 +26,11 @@ def search(request):
         if not numbers and (entries := similar(query)) is not None:
             numbers, approximate = counts(entries), True
     total = sum(numbers.values())
-    # Pages of numbers: the database reads only the rows of the page asked for.
+    # Pages of numbers: the database reads only the ids of the page asked for.
     page = Paginator(range(total), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    found = []
+    ids = []
     if total:
-        rows = entries[page.start_index() - 1 : page.end_index()]
-        found = results(rows, query, translation.get_language())
+        ids = list(entries.values_list("pk", flat=True)[page.start_index() - 1 : page.end_index()])
     return render(
         request,
         "search/search.html",
@@ -39,7 +38,7 @@ def search(request):
             "query": query,
             "submitted": "q" in request.GET,
             "page_obj": page,
-            "results": found,
+            "results": results(ids, query, translation.get_language()) if ids else [],
             "counts": [
                 (kind, label, numbers[kind])
                 for kind, label in SearchEntry.Kind.choices

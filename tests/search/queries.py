@@ -98,7 +98,8 @@ def trial_projects():
 def live(text, language="de", size=100):
     """The live search's first results for ``text`` in ``language``."""
     query = Query.parse(text)
-    return results(matching(query)[:size], query, language) if query else []
+    ids = list(matching(query).values_list("pk", flat=True)[:size]) if query else []
+    return results(ids, query, language) if ids else []
 
 
 def live_count(text):

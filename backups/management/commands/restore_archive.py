@@ -1,11 +1,6 @@
-"""Restore a backup_archive file into an empty, migrated database.
-
-Refuses a database that already holds any row of the saved models: restoring is for a
-new installation or after a loss, never a merge. Data and files are restored in one
-database transaction; if a file cannot be written, no data is kept either.
-
-A backup made before the site's own models moved to their apps (release 2026-12) names
-them by their old labels: its data is relabelled first (``backups.moved``).
+"""Restore a backup_archive file into an empty, migrated database, data and files in one
+transaction; a database with content is refused. A backup made before the models moved
+to their apps (release 2026-12) is relabelled first (``backups.moved``).
 """
 
 import json
