@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve bench deploy-check test export setup lock upgrade messages lint format clean
+.PHONY: run serve bench deploy-check faults test export setup lock upgrade messages lint format clean
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -64,7 +64,9 @@ serve: setup
 # first requests, worker memory); the site through nginx with the micro-cache
 # (scripts/bench_nginx.py, deploy/nginx/); the code's size in lines; last a table of the
 # goals, met or not. Before it, the static export on nginx beside the live site
-# (scripts/bench_export.py). Prints tables; asserts nothing; about 35 minutes.
+# (scripts/bench_export.py); after it, the soak (scripts/soak.py): 10 minutes at 64
+# connections through nginx on 10,000 projects while an editor saves every 5 s. Prints
+# tables; asserts nothing; about 35 minutes, and the soak's 10 more after growing its copy.
 # Quicker: BENCH_DURATION=2 (seconds per run) BENCH_PROJECTS=1000; BENCH_ENGINES=sqlite
 # (or postgresql); BENCH_BASELINE=<git revision> adds that commit's project page.
 bench: setup
@@ -73,12 +75,21 @@ bench: setup
 	  { echo "make bench: wrk missing: apt-get install wrk"; exit 1; }
 	$(PY) scripts/bench_export.py
 	$(PY) scripts/bench.py
+	$(PY) scripts/soak.py
 
 # The deployment as an operator installs it (deploy/), checked through nginx: PostgreSQL,
 # Redis, gunicorn and Debian's nginx on 127.0.0.1, each installed with apt-get if missing
 # and all stopped at the end (scripts/deploy_check.py). Prints PASS/FAIL per check.
 deploy-check: setup
 	$(PY) scripts/deploy_check.py
+
+# The faults an operator meets, rehearsed on the same stack (scripts/faults.py): Redis and
+# PostgreSQL stopped and started again (editors saving meanwhile), a gunicorn worker
+# killed, the upload disk full (a small tmpfs: needs root), PostgreSQL slow. Prints the
+# answers, recovery times and /healthz per fault, compares rows and files; exits 1 when a
+# goal is missed. About three minutes; CI runs it in its nginx leg.
+faults: setup
+	$(PY) scripts/faults.py
 
 setup: $(STAMP) messages
 

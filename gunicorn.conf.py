@@ -4,6 +4,7 @@ Read from the environment (see .env.example):
 HOST (default 127.0.0.1; 0.0.0.0 when the proxy runs on another machine), PORT (8000),
 WEB_CONCURRENCY (workers; default 2 * CPU cores + 1), GUNICORN_TIMEOUT (seconds, 30),
 GUNICORN_MAX_REQUESTS (requests before a worker is recycled, 50,000),
+DATABASE_STATEMENT_TIMEOUT (milliseconds; unset: 5,000 for the web workers, see below),
 FORWARDED_ALLOW_IPS (gunicorn's own: the proxies whose X-Forwarded-* it trusts),
 LOG_FORMAT (json: gunicorn's own log lines as JSON objects too, like the app's).
 """
@@ -39,6 +40,18 @@ keepalive = 5
 # few thousand requests a second 1,000 requests would recycle each worker every second.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 50_000)
 max_requests_jitter = max_requests // 10
+
+# A statement that takes longer than 5 s (at most a third of the worker's timeout) is
+# cancelled (PostgreSQL's statement_timeout, clusterspace/settings.py): a slow or locked
+# database costs a visitor a few seconds and a stale page or the 503 page, never a worker
+# held until gunicorn kills it. For the web workers only, when the environment does not
+# set it: manage.py's maintenance commands (backups, migrations, the search index) run
+# without a limit.
+raw_env = (
+    []
+    if os.environ.get("DATABASE_STATEMENT_TIMEOUT", "").strip()
+    else [f"DATABASE_STATEMENT_TIMEOUT={min(5_000, timeout * 1000 // 3)}"]
+)
 
 # Load the application once in the master: a wrong setting stops the start at once,
 # with its message, instead of every worker failing in turn.

@@ -1,8 +1,11 @@
-"""Response headers that Django's own middleware does not set, and the request's id."""
+"""Response headers that Django's own middleware does not set, the request's id, and the
+outage page."""
 
 from django.conf import settings
 
+from clusterspace import views
 from clusterspace.logs import current_request_id, request_id_from
+from core.outages import database_unavailable, storage_full
 
 
 def permissions_policy_header(policy):
@@ -46,3 +49,22 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response.headers["X-Request-ID"] = request_id
         return response
+
+
+class OutageMiddleware:
+    """A view that fails because the database cannot be read or the upload storage is
+    full gets the page that says so (``views.unavailable``: 503 or 507), not the 500
+    page with a traceback in the mail. Before the page cache in MIDDLEWARE: exceptions
+    pass the middleware from the inside out, so the page cache's last good copy of a
+    page comes first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if database_unavailable(exception) or storage_full(exception):
+            return views.unavailable(request, exception)
+        return None

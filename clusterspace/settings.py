@@ -128,6 +128,9 @@ MIDDLEWARE = [
     # Before all: the request's id (from nginx's X-Request-ID or new) for the logs, the
     # error mail, the 500 page and the response header gunicorn's access log records.
     "clusterspace.middleware.RequestIdMiddleware",
+    # A view failing because the database or the upload storage is away: the page that
+    # says so (503, 507), after the page cache's last good copy (clusterspace.middleware).
+    "clusterspace.middleware.OutageMiddleware",
     # Then: a cached page or a 304 for an anonymous visitor is answered before anything
     # else runs, with the headers the whole stack gave it (pagecache.middleware).
     "pagecache.middleware.PageCacheMiddleware",
@@ -169,6 +172,20 @@ TEMPLATES = [
 ]
 
 
+def _positive(name, default):
+    value = env.int(name, default=default)
+    if value < 1:
+        raise ValueError(f"expected a whole number above 0, got {value}")
+    return value
+
+
+def _not_negative(name, default):
+    value = env.int(name, default=default)
+    if value < 0:
+        raise ValueError(f"expected a whole number of 0 or more, got {value}")
+    return value
+
+
 def _database():
     """DATABASE_URL: sqlite:///path/to/file.sqlite3 (default: db.sqlite3) or postgres://…"""
     config = _read("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
@@ -188,6 +205,18 @@ def _database():
     elif engine == "django.db.backends.postgresql" and config.get("NAME"):
         config["CONN_MAX_AGE"] = _read("DATABASE_CONN_MAX_AGE", env.int, 60)
         config["CONN_HEALTH_CHECKS"] = True
+        # A database that does not answer must not hold a worker: connecting gives up
+        # after DATABASE_CONNECT_TIMEOUT seconds, a statement after
+        # DATABASE_STATEMENT_TIMEOUT milliseconds (0: no limit; gunicorn.conf.py sets one
+        # for the web workers when unset). Either ends in the database's OperationalError:
+        # the page's last good copy or the 503 page (docs/deployment.md, "Outages").
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", _read("DATABASE_CONNECT_TIMEOUT", _positive, 5))
+        statement_timeout = _read("DATABASE_STATEMENT_TIMEOUT", _not_negative, 0)
+        if statement_timeout:
+            options["options"] = " ".join(
+                filter(None, (options.get("options"), f"-c statement_timeout={statement_timeout}"))
+            )
     else:
         raise ImproperlyConfigured(
             "DATABASE_URL: expected sqlite:///path/to/db.sqlite3 or "
@@ -217,8 +246,18 @@ CACHES = {"default": _cache()}
 # content version in the database; on by default in production, off with DEBUG on.
 PAGE_CACHE = _read("DJANGO_PAGE_CACHE", _bool, not DEBUG)
 PAGE_CACHE_ALIAS = "default"
-# Seconds an entry may stay (entries of older content versions are never read again).
-PAGE_CACHE_TIMEOUT = _read("DJANGO_PAGE_CACHE_TIMEOUT", env.int, 60 * 60 * 24)
+# Days a rendered page is kept: served while the content is unchanged, and as the last
+# good copy while the database cannot be read. nginx keeps its copies as long
+# (inactive=7d in deploy/nginx/clusterspace.conf): change both together.
+PAGE_CACHE_STALE_DAYS = _read("DJANGO_PAGE_CACHE_STALE_DAYS", _positive, 7)
+# Seconds the content version is taken from the cache before the database is asked again
+# (a change that commits forgets it at once). A cache of each process's own cannot learn
+# of another process's change: with local memory the database is asked every time.
+PAGE_CACHE_VERSION_SECONDS = _read(
+    "DJANGO_PAGE_CACHE_VERSION_SECONDS",
+    _not_negative,
+    0 if CACHES["default"]["BACKEND"].endswith(".LocMemCache") else 5,
+)
 # What else keys the cached pages: by default a digest of the templates, code, translations
 # and static manifest, so a deployment starts afresh even with a shared cache; may be set
 # to the deployed version instead.
@@ -463,6 +502,13 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "clusterspace.logs.RequestIdFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        # The outage page (503, 507) and /healthz's 503 are logged but mail nobody: one
+        # mail per request while the database is away would bury the admins; telling
+        # them is the monitoring's job, which asks /healthz.
+        "no_outage": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: getattr(record, "status_code", None) not in {503, 507},
+        },
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -478,7 +524,7 @@ LOGGING = {
             "level": "ERROR",
             "class": "clusterspace.logs.AdminEmailHandler",
             "formatter": "plain",
-            "filters": ["require_debug_false", "request_id"],
+            "filters": ["require_debug_false", "request_id", "no_outage"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

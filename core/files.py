@@ -7,7 +7,10 @@ Shared by the apps (``core`` imports none of them). Two rules:
 * A file a row no longer uses is removed only after the transaction that released it
   has committed, and only if no row of the model still names it. A rolled-back save
   therefore never loses the old file; the files it wrote are removed at once if the save
-  fails within the model's ``save()``.
+  fails within the model's ``save()``, and at the end of the request if the transaction
+  around it did not commit (a later row of the same form failed, the database went away
+  before the commit), so that a save that failed leaves no file behind. A write cut
+  short (a full disk) removes what it wrote of the file.
 * The files of a deleted row are kept aside (under ``KEPT_FOLDER``, which no view
   serves) as long as the version history may restore the row; a restored row gets them
   back where it expects them (``put_back``). ``manage.py purge_kept_files`` removes
@@ -16,11 +19,12 @@ Shared by the apps (``core`` imports none of them). Two rules:
 
 import io
 import logging
+import threading
 from contextlib import contextmanager
 from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import router, transaction
+from django.db import DatabaseError, router, transaction
 from django.db.models import Q
 
 logger = logging.getLogger(__name__)
@@ -86,7 +90,14 @@ class FileChanges:
         ``storage.save`` opens the target exclusively: should another process take the
         name between the check and the write, the storage picks another name.
         """
-        name = self.storage.save(available_name(self.storage, folder, stem, extension), content)
+        name = available_name(self.storage, folder, stem, extension)
+        try:
+            name = self.storage.save(name, content)
+        except OSError:
+            # A write cut short (a full disk) leaves what it wrote under the name, which
+            # was free a moment ago.
+            _delete_quietly(self.storage, name)
+            raise
         self.written.append(name)
         return name
 
@@ -120,6 +131,51 @@ def file_changes(instance, fields, storage, using=None):
         raise
     keep = {getattr(instance, field).name for field in fields if getattr(instance, field)}
     changes.delete_released_on_commit(keep=keep)
+    _discard_unless_committed(storage, changes.written, using)
+
+
+# Files written inside a transaction that has not committed yet, per thread (a request):
+# [(storage, name, database alias)]; the commit takes them off, the end of the request
+# removes what is left.
+_uncommitted = threading.local()
+
+
+def _uncommitted_files():
+    if not hasattr(_uncommitted, "files"):
+        _uncommitted.files = []
+    return _uncommitted.files
+
+
+def _discard_unless_committed(storage, names, using):
+    if not names or transaction.get_autocommit(using):
+        return  # saved without a transaction around it: the row names them already
+    entries = [(storage, name, using) for name in names]
+    _uncommitted_files().extend(entries)
+    transaction.on_commit(partial(_committed, entries), using=using)
+
+
+def _committed(entries):
+    files = _uncommitted_files()
+    for entry in entries:
+        if entry in files:
+            files.remove(entry)
+
+
+def discard_uncommitted_files(**kwargs):
+    """At the end of a request (``request_finished``, connected in ``core.apps``): remove
+    the files written in a transaction that ended without committing. A transaction
+    still open then (a test's) decides for itself; its files are left alone."""
+    files, _uncommitted.files = _uncommitted_files(), []
+    for storage, name, using in files:
+        if not _in_transaction(using):
+            _delete_quietly(storage, name)
+
+
+def _in_transaction(using):
+    try:
+        return not transaction.get_autocommit(using)
+    except DatabaseError:  # no connection to be had, so no transaction open either
+        return False
 
 
 def stored_names(instance, fields, using=None):

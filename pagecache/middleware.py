@@ -1,22 +1,35 @@
 """The public pages, rendered once per content version and served from the cache.
 
 Every change to the content (a save, a deletion or a changed many-to-many relation of a
-model in ``projects``, ``people``, ``reports`` or ``clusterspace``) raises the one-row
-``ContentVersion`` in the database (signals, connected in ``ClusterspaceConfig.ready``).
-``PageCacheMiddleware`` reads that row with one small query per request, so every worker
-of every app server sees a change on the very next request, whatever the cache backend:
+model of ``settings.CONTENT_APPS``, or ``core.signals.content_changed``) raises the
+one-row ``ContentVersion`` in the database (``pagecache.apps``). ``PageCacheMiddleware``
+keys every page on it:
 
+* the content version is read from the cache, where it is kept for
+  ``PAGE_CACHE_VERSION_SECONDS`` after it was read from the database and forgotten the
+  moment a change commits, so a hit needs no database and a change still shows on the
+  next request. A cache of each process's own (local memory) cannot learn of another
+  process's change: with it the setting is 0 and the version is read from the database
+  on every request;
 * ``ETag`` and ``Last-Modified`` come from the content version: a browser that has the
   page asks with ``If-None-Match`` and gets a 304 before anything is rendered;
 * a rendered page is kept in the cache (``CACHE_URL``: local memory by default, Redis or
-  memcached for several app servers) under a key made of the content version, the
-  release (templates, code, translations, static manifest), today's date (a project's
-  status changes with the month), the scheme, the host, the path (with its language)
-  and the query string's parameters in sorted order; an old version's entries are
-  never read again and expire;
+  memcached for several app servers), one entry per address (scheme, host, path with
+  its language, the query string's parameters in sorted order), with the digest of what
+  it was rendered from: the content version, the release (templates, code,
+  translations, static manifest) and today's date (a project's status changes with the
+  month). A hit is an entry whose digest is the current one; any other is rendered
+  again and replaced;
 * the page is kept as rendered and compressed (gzip, Brotli), each with the complete
   headers the middleware stack gave it, so a hit only picks the variant the browser
-  accepts. The middleware comes first in MIDDLEWARE: a hit runs nothing else.
+  accepts. The middleware comes first in MIDDLEWARE: a hit runs nothing else;
+* the last good copy: an entry stays ``PAGE_CACHE_STALE_DAYS`` (7) days. While the
+  database cannot be read (a version that cannot be read, a view that fails with the
+  database's ``OperationalError`` or ``InterfaceError``), the page is served as it was
+  last rendered, marked ``Cache-Status: clusterspace; hit; detail=stale`` (RFC 9211) for
+  the operators; a page without one goes on to the site's 503 page
+  (``clusterspace.views.unavailable``). Every answer from the cache names its state
+  there: ``hit``, ``fwd=miss; stored`` or ``hit; detail=stale``.
 
 Only anonymous ``GET``/``HEAD`` requests for pages below a language prefix take part:
 requests with a session cookie (editors) or credentials and the admin pass by; only
@@ -39,11 +52,14 @@ from urllib.parse import parse_qsl, urlencode
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
-from .models import read_content_version
+from core.outages import database_unavailable
+
+from .models import VERSION_KEY, query_content_version, read_content_version  # noqa: F401 (opendata imports it from here)
 
 try:
     import brotli
@@ -54,9 +70,15 @@ logger = logging.getLogger(__name__)
 
 MAX_QUERY_STRING = 300
 MIN_COMPRESS_BYTES = 200
+# The page cache's name in the Cache-Status header (RFC 9211); nginx adds its own.
+CACHE_NAME = "clusterspace"
+HIT = "hit"
+STORED = "fwd=miss; stored"
+STALE = "hit; detail=stale"
 # Response headers the middleware sets itself on every answer from the cache.
 _OWN_HEADERS = {
     "cache-control",
+    "cache-status",
     "content-encoding",
     "content-length",
     "date",
@@ -143,13 +165,15 @@ def _normalised_query(query_string):
 
 
 class PageCacheMiddleware:
-    """Conditional GET and a cache of rendered pages for anonymous visitors.
+    """Conditional GET, a cache of rendered pages for anonymous visitors, and their last
+    good copies while the database cannot be read.
 
-    First in MIDDLEWARE: a hit or a 304 is answered before any other middleware runs, so
-    the stored answer carries the headers the whole stack added (security headers,
-    Content-Security-Policy, Permissions-Policy, Content-Language …). These depend only
-    on the settings and the scheme, which is part of the key; a page whose policy carries
-    a nonce is never stored. See the module's docstring for what takes part.
+    First in MIDDLEWARE after the request id and the outage page: a hit or a 304 is
+    answered before any other middleware runs, so the stored answer carries the headers
+    the whole stack added (security headers, Content-Security-Policy,
+    Permissions-Policy, Content-Language …). These depend only on the settings and the
+    scheme, which is part of the key; a page whose policy carries a nonce is never
+    stored. See the module's docstring for what takes part.
     """
 
     def __init__(self, get_response):
@@ -167,38 +191,83 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not getattr(settings, "PAGE_CACHE", False) or not self._eligible(request):
             return self.get_response(request)
-        state = read_content_version()
-        if state is None:
-            return self.get_response(request)
-        digest, last_modified = self._key(request, state)
+        cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+        address = self._address(request)
+        try:
+            state = self._content_version(cache)
+        except DatabaseError as error:
+            # The database cannot be read: the page as last served. Without one it is
+            # rendered; if that fails too, the site's 503 page answers.
+            logger.warning("page cache: the content version cannot be read: %r", error)
+            return self._last_good_copy(request, cache, address) or self.get_response(request)
+        digest, last_modified = self._key(address, state)
         meta = request.META
         if_none_match = meta.get("HTTP_IF_NONE_MATCH")
         if if_none_match and self._etag_matches(if_none_match, digest):
-            return self._not_modified(digest, last_modified)
+            return self._not_modified(digest, last_modified, HIT)
 
-        cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
         encoding = choose_encoding(meta.get("HTTP_ACCEPT_ENCODING", ""))
-        try:
-            entry = cache.get(f"page:{digest}")
-        except Exception:  # a shared cache that is down: render instead
-            logger.warning("page cache: reading failed", exc_info=True)
-            entry = None
-        if entry is not None:
+        stored = _cache_call("reading", cache.get, _cache_key(address))
+        if stored is not None and stored[0] == digest:
             if not if_none_match and "HTTP_IF_MODIFIED_SINCE" in meta:
                 since = parse_http_date_safe(meta["HTTP_IF_MODIFIED_SINCE"])
                 if since is not None and int(last_modified) <= since:
-                    return self._not_modified(digest, last_modified)
-            return self._respond(entry, encoding)
+                    return self._not_modified(digest, last_modified, HIT)
+            return self._respond(stored[2], encoding, HIT)
 
         response = self.get_response(request)
+        if response.get("Cache-Status", "").startswith(CACHE_NAME):
+            return response  # the last good copy (process_exception): stored already
         if not self.storable(request, response):
             return response
         entry = self._entry(response, digest, last_modified)
-        try:
-            cache.set(f"page:{digest}", entry, getattr(settings, "PAGE_CACHE_TIMEOUT", None))
-        except Exception:  # down, or the page too large for memcached's items
-            logger.warning("page cache: storing %s failed", request.path, exc_info=True)
-        return self._respond(entry, encoding)
+        # Kept as long as it may serve as the last good copy; a newer one replaces it.
+        timeout = getattr(settings, "PAGE_CACHE_STALE_DAYS", 7) * 24 * 60 * 60
+        _cache_call(
+            "storing", cache.set, _cache_key(address), (digest, last_modified, entry), timeout
+        )
+        return self._respond(entry, encoding, STORED)
+
+    def process_exception(self, request, exception):
+        """A view that failed because the database is unavailable: the page as last
+        served, if there is one (otherwise None: the next handler answers)."""
+        if not (
+            database_unavailable(exception)
+            and getattr(settings, "PAGE_CACHE", False)
+            and self._eligible(request)
+        ):
+            return None
+        cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+        return self._last_good_copy(request, cache, self._address(request))
+
+    def _content_version(self, cache):
+        """The content version: from the cache while it is younger than
+        PAGE_CACHE_VERSION_SECONDS, else from the database (then kept in the cache).
+        Raises DatabaseError when the database has to be asked and cannot answer."""
+        seconds = getattr(settings, "PAGE_CACHE_VERSION_SECONDS", 0)
+        if seconds:
+            state = _cache_call("reading the content version", cache.get, VERSION_KEY)
+            if state is not None:
+                return state
+        state = query_content_version()
+        if seconds:
+            # add(), not set(): a version read before a change committed never replaces
+            # the one read after it.
+            _cache_call("storing the content version", cache.add, VERSION_KEY, state, seconds)
+        return state
+
+    def _last_good_copy(self, request, cache, address):
+        """The page as it was last served, marked stale; None if there is none."""
+        stored = _cache_call("reading", cache.get, _cache_key(address))
+        if stored is None:
+            return None
+        digest, last_modified, entry = stored
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and self._etag_matches(if_none_match, digest):
+            return self._not_modified(digest, last_modified, STALE)
+        return self._respond(
+            entry, choose_encoding(request.META.get("HTTP_ACCEPT_ENCODING", "")), STALE
+        )
 
     # Which requests and responses take part.
 
@@ -254,23 +323,27 @@ class PageCacheMiddleware:
             self._day = day, midnight, next_midnight
         return day, midnight
 
-    def _key(self, request, state):
-        if self.release is None:
-            self.release = compute_release()
-        version, changed_at = state
-        day, midnight = self._midnight()
+    @staticmethod
+    def _address(request):
+        """What names a page: scheme, host, path (with its language) and parameters."""
         meta = request.META
-        material = "\n".join(
+        return "\n".join(
             (
-                self.release,
-                str(version),
-                repr(changed_at),
-                day.isoformat(),
                 request.scheme,
                 meta.get("HTTP_HOST", ""),
                 request.path,
                 _normalised_query(meta.get("QUERY_STRING", "")),
             )
+        )
+
+    def _key(self, address, state):
+        """The digest of what a page is rendered from (its ETag), and its Last-Modified."""
+        if self.release is None:
+            self.release = compute_release()
+        version, changed_at = state
+        day, midnight = self._midnight()
+        material = "\n".join(
+            (self.release, str(version), repr(changed_at), day.isoformat(), address)
         )
         digest = hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
         return digest, max(changed_at, midnight)
@@ -282,12 +355,13 @@ class PageCacheMiddleware:
         return any(tag.removeprefix("W/") == f'"{digest}"' for tag in parse_etags(header))
 
     @staticmethod
-    def _not_modified(digest, last_modified):
+    def _not_modified(digest, last_modified, cache_status):
         response = HttpResponseNotModified()
         response.headers["ETag"] = f'W/"{digest}"'
         response.headers["Last-Modified"] = http_date(last_modified)
         response.headers["Cache-Control"] = "no-cache"
         response.headers["Vary"] = "Cookie, Accept-Encoding"
+        response.headers["Cache-Status"] = f"{CACHE_NAME}; {cache_status}"
         return response
 
     @staticmethod
@@ -327,9 +401,24 @@ class PageCacheMiddleware:
         return response.status_code, variants
 
     @staticmethod
-    def _respond(entry, encoding):
+    def _respond(entry, encoding, cache_status):
         status, variants = entry
         if encoding not in variants:
             encoding = "gzip" if encoding == "br" and "gzip" in variants else ""
         headers, body = variants[encoding]
-        return HttpResponse(body, status=status, headers=headers)
+        response = HttpResponse(body, status=status, headers=headers)
+        response.headers["Cache-Status"] = f"{CACHE_NAME}; {cache_status}"
+        return response
+
+
+def _cache_key(address):
+    return "page:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+
+
+def _cache_call(what, method, *args):
+    """A call to the cache; a shared cache that is down is logged and counts as empty."""
+    try:
+        return method(*args)
+    except Exception as error:  # the cache's driver: connection refused, timeout …
+        logger.warning("page cache: %s failed: %r", what, error)
+        return None

@@ -148,6 +148,17 @@ class Postgres:
     def __exit__(self, *exc):
         subprocess.run([*self.pg_ctl, "-m", "fast", "-w", "stop"], capture_output=True)
 
+    def stop(self):
+        """Stopped the way an operator's restart does: sessions are ended and their open
+        transactions rolled back ("fast")."""
+        subprocess.run([*self.pg_ctl, "-m", "fast", "-w", "stop"], check=True, capture_output=True)
+
+    def start_again(self):
+        """The stopped cluster started again; pg_ctl restart reuses the options it was
+        started with (postmaster.opts)."""
+        log = str(self.folder / "server.log")
+        subprocess.run([*self.pg_ctl, "-l", log, "-w", "restart"], check=True, capture_output=True)
+
     def create_database(self, name, template=None):
         """A new database (a copy of ``template`` if given); its DATABASE_URL."""
         subprocess.run(
@@ -171,6 +182,7 @@ class Stack:
         self.quiet_access_log = quiet_access_log
         self.exits = contextlib.ExitStack()
         self.gunicorn = None
+        self.postgres = None  # nginx_stack.Postgres, with database="postgres"
         self.root = os.geteuid() == 0
 
     # -- Setting up and tearing down ------------------------------------------------------
@@ -246,8 +258,8 @@ class Stack:
         return ssl.create_default_context(cafile=str(self.certificate))
 
     def start_postgres(self):
-        postgres = self.exits.enter_context(Postgres(self.dir / "pg", self.ports["pg"]))
-        return postgres.create_database("clusterspace")
+        self.postgres = self.exits.enter_context(Postgres(self.dir / "pg", self.ports["pg"]))
+        return self.postgres.create_database("clusterspace")
 
     def start_redis(self):
         port = self.ports["redis"]
@@ -439,6 +451,28 @@ http {{
         if not self.gunicorn_log.exists():
             return 0
         return self.gunicorn_log.read_text(errors="replace").count(needle)
+
+    # -- Faults (scripts/faults.py): parts stopped and started again as an operator would --
+
+    def stop_postgres(self):
+        self.postgres.stop()
+
+    def resume_postgres(self):
+        self.postgres.start_again()
+
+    def stop_redis(self):
+        """Stop the Redis server (SHUTDOWN NOSAVE: its keys are gone, as after a crash);
+        ``start_redis()`` starts a new, empty one on the same port."""
+        port = self.ports["redis"]
+        with socket.create_connection((HOST, port), timeout=5) as sock:
+            sock.sendall(b"SHUTDOWN NOSAVE\r\n")
+            with contextlib.suppress(OSError):
+                sock.recv(64)
+        deadline = time.monotonic() + 10
+        while _port_open(port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not stop within 10 s")
+            time.sleep(0.05)
 
 
 def _user_exists(name):

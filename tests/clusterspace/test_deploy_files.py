@@ -88,3 +88,17 @@ def test_nginx_takes_uploads_just_above_the_apps_limit():
     page = (DEPLOY / "errors" / "413.html").read_text()
     assert f"höchstens {limit // (1024 * 1024)} MB" in page
     assert f"at most {limit // (1024 * 1024)} MB" in page
+
+
+def test_nginx_keeps_last_good_copies_as_long_as_the_app():
+    """While the app cannot answer, nginx serves its copy of a page for as many days as
+    the page cache keeps its own (DJANGO_PAGE_CACHE_STALE_DAYS), and says so."""
+    site = (DEPLOY / "nginx" / "clusterspace.conf").read_text()
+    days = int(re.search(r"\binactive=(\d+)d\b", site).group(1))
+    assert days == settings.PAGE_CACHE_STALE_DAYS == 7
+    stale = set(re.search(r"^\s*proxy_cache_use_stale ([^;]+);", site, re.M).group(1).split())
+    assert {"error", "timeout", "updating", "http_500", "http_502", "http_503"} <= stale
+    # A copy's freshness stays one second: an edit shows within about a second.
+    assert re.search(r"^\s*proxy_cache_valid 200 1s;", site, re.M)
+    assert "proxy_cache_background_update on" not in site
+    assert re.search(r"add_header Cache-Status \$clusterspace_cache_status always;", site)

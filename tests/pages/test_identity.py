@@ -6,8 +6,10 @@ JSON-LD, no open data, no static export, no error page, mail or user agent names
 real chair any more; and each shows the fictional one.
 """
 
+import errno
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -207,6 +209,29 @@ def test_the_500_page_renders_without_a_database():
     page = response.content.decode()
     assert response.status_code == 500 and "ohne-db" in page
     assert not OLD.search(page)
+
+
+def test_the_outage_page_names_the_identity_only_while_the_database_answers(archive, rf):
+    """A full upload disk leaves the database readable: the page names the archive, in
+    the page's language. While the database is away the page does not ask it."""
+    from django.db import OperationalError
+
+    from clusterspace.views import unavailable
+
+    set_fictional_identity()
+    disk_full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    full = unavailable(rf.post("/en/admin/reports/annualreport/add/"), disk_full)
+    page = full.content.decode()
+    assert full.status_code == 507
+    assert '<span class="site-name__title">Fictional archive</span>' in page
+    assert "Chair of Fiction Studies · University of Exampletown" in page
+    assert "<title>Not saved – Chair of Fiction Studies</title>" in page
+
+    away = unavailable(rf.get("/de/projekte/"), OperationalError("gone"))
+    page = away.content.decode()
+    assert away.status_code == 503
+    assert "<h1>Das Archiv ist gerade nicht erreichbar</h1>" in page
+    assert "Fiktiv" not in page and not OLD.search(page)
 
 
 def test_the_identity_is_edited_in_the_admin_and_shows_at_the_next_request(
