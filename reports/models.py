@@ -46,6 +46,12 @@ class ReportSeries(models.Model):
 
 
 class AnnualReportQuerySet(PublishableQuerySet):
+    def newest_first(self):
+        """The reports list's order, read off ``report_list_order``: the newest
+        year first, within a year by series in the order they were made. (Meta.ordering's
+        series title would join the series to sort every report.)"""
+        return self.order_by("-year", "series_id")
+
     def for_listing(self):
         return self.select_related("series").prefetch_related(
             Prefetch("projects", queryset=Project.objects.published())
@@ -129,8 +135,17 @@ class AnnualReport(Content):
         ordering = ["-year", "series__title"]
         verbose_name = _("Jahresbericht")
         verbose_name_plural = _("Jahresberichte")
-        # The list counts the published reports and reads a page of them, newest first.
-        indexes = [models.Index(fields=["published", "-year"], name="report_published_newest")]
+        # The list reads a page of the published reports, newest first (``newest_first``),
+        # its keys from the index alone (with the id, for PostgreSQL). Partial: SQLite
+        # writes ``published=True`` as the bare column, which an index does not serve
+        # unless it is the index's condition.
+        indexes = [
+            models.Index(
+                fields=["-year", "series", "id"],
+                condition=Q(published=True),
+                name="report_list_order",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year"], name="unique_report_per_series_and_year"
