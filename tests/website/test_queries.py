@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [5, 500]
 PERSON_PAGE_QUERIES = 4
-# The organisation, the count and page of its funded projects, their fundings by it, the
-# count of its partner projects (none here: an empty page runs no query), its names (one
-# here: nothing to count).
-ORGANISATION_PAGE_QUERIES = 6
+# The organisation (with whether it has funded and partner projects and its first and
+# last name), the page of its funded projects, their fundings by it. No partner projects
+# here (no query), one name (nothing to count).
+ORGANISATION_PAGE_QUERIES = 3
 # The number of matches per kind (also the count), one page of results.
 SEARCH_QUERIES = 2
 
@@ -127,7 +127,41 @@ def test_organisation_page_query_count_is_fixed(client, django_assert_num_querie
     funder = Organisation.objects.get(slug="testfoerderer")
     with django_assert_num_queries(ORGANISATION_PAGE_QUERIES):
         response = client.get(funder.get_absolute_url())
-    assert response.status_code == 200
+    assert len(response.context["fundings"]) == min(size, 25)
+    assert response.context["page_obj"].has_next() == (size > 25)
+
+
+def test_organisation_last_page_query_count_is_fixed(client, django_assert_num_queries, size):
+    funder = Organisation.objects.get(slug="testfoerderer")
+    last = -(-size // 25)
+    url = (
+        reverse("projects:organisation-page", args=[funder.slug, last])
+        if last > 1
+        else funder.get_absolute_url()
+    )
+    with django_assert_num_queries(ORGANISATION_PAGE_QUERIES):
+        response = client.get(url)
+    assert len(response.context["fundings"]) == size - (last - 1) * 25
+
+
+def test_organisation_page_with_partners_and_names_query_count_is_fixed(
+    client, django_assert_num_queries, size
+):
+    # A partner in every project, funder of them all under two names: the page of its
+    # partner projects and the names counted come in addition.
+    funder = Organisation.objects.get(slug="testfoerderer")
+    funder.partner_projects.set(Project.objects.all())
+    renamed = funder.fundings.order_by("pk")[:2].values_list("pk", flat=True)
+    funder.fundings.filter(pk__in=list(renamed)).update(
+        name_as_listed="Förderer (früher)", name_as_listed_de="Förderer (früher)"
+    )
+    with django_assert_num_queries(ORGANISATION_PAGE_QUERIES + 2):
+        response = client.get(funder.get_absolute_url())
+    assert len(response.context["partner_projects"]) == min(size, 25)
+    assert [entry.project_count for entry in response.context["name_history"]] in (
+        [2, size - 2],
+        [size - 2, 2],
+    )
 
 
 def test_search_query_count_is_fixed(client, django_assert_num_queries, size):
