@@ -3,7 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.files import put_back
 from core.models import Content, Publishable, PublishableQuerySet
 from core.reversing import reverse_cached
-from people.models import Person, Role
+from people.models import Person, Role, refresh_index
 from projects.models import Project
 
 from .processing import FILE_FIELDS, delete_report_files_on_commit, report_files_saved
@@ -286,6 +286,48 @@ class Interview(Publishable):
 
     def get_absolute_url(self):
         return f"{self.project.get_absolute_url()}#interview-{self.pk}"
+
+
+def _named_people(interview):
+    """Ids of the people an interview names as stored: interviewer and interviewees."""
+    interviewees = interview.interviewees.values_list("pk", flat=True) if interview.pk else []
+    return {interview.interviewer_id, *interviewees} - {None}
+
+
+@receiver(pre_save, sender=Interview, dispatch_uid="reports.remember_interview_people")
+@receiver(pre_delete, sender=Interview, dispatch_uid="reports.remember_deleted_interview_people")
+def _remember_interview_people(sender, instance, **kwargs):
+    # Who the interview named before it changes: they are looked at anew after it
+    # (``people.models.refresh_index``).
+    stored = Interview.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance.previous_people = _named_people(stored) if stored else set()
+
+
+@receiver(post_save, sender=Interview, dispatch_uid="reports.index_interview_people")
+@receiver(post_delete, sender=Interview, dispatch_uid="reports.unindex_interview_people")
+def _index_interview_people(sender, instance, **kwargs):
+    people = getattr(instance, "previous_people", set())
+    if kwargs["signal"] is post_save:
+        people |= _named_people(instance)
+    if people:
+        refresh_index(Person.objects.filter(pk__in=people))
+
+
+@receiver(m2m_changed, sender=Interview.interviewees.through, dispatch_uid="reports.interviewees")
+def _index_interviewees(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear":
+        instance.cleared_people = (
+            {instance.pk} if reverse else set(instance.interviewees.values_list("pk", flat=True))
+        )
+        return
+    if action == "post_clear":
+        people = instance.cleared_people
+    elif action in ("post_add", "post_remove"):
+        people = {instance.pk} if reverse else pk_set
+    else:
+        return
+    if people:
+        refresh_index(Person.objects.filter(pk__in=people))
 
 
 def for_project_page(projects):

@@ -108,11 +108,30 @@ def test_report_list_last_page_query_count_is_fixed(client, django_assert_num_qu
 
 
 def test_people_index_query_count_is_fixed(client, django_assert_num_queries, size):
-    # The count, the page of people, their roles.
-    with django_assert_num_queries(3):
+    # A page of people and one more, in no order: at 5 projects all 15 fit (then their
+    # roles), at 500 they do not (then the letter bar, an EXISTS per letter).
+    with django_assert_num_queries(2):
         response = client.get(reverse("people:index"))
-    assert response.context["page_obj"].paginator.count == size * 3
-    assert sum(len(people) for _, people in response.context["groups"]) == min(size * 3, 100)
+    if size * 3 <= 100:
+        assert sum(len(people) for _, people in response.context["groups"]) == size * 3
+    else:
+        assert "groups" not in response.context
+        assert [url for _, url, _ in response.context["letters"] if url] == [
+            reverse("people:letter", args=["n"])  # every test person is a "Nachname…"
+        ]
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_people_letter_query_count_is_fixed(client, django_assert_num_queries, size, where):
+    # The letter bar, the page of people and one more, their roles: no count.
+    last = -(-size * 3 // 100)
+    number = 1 if where == "first" else last
+    args = ["n"] if number == 1 else ["n", number]
+    with django_assert_num_queries(3):
+        response = client.get(reverse("people:letter" + ("-page" if number > 1 else ""), args=args))
+    assert len(response.context["people"]) == (
+        min(size * 3, 100) if where == "first" else size * 3 - (last - 1) * 100
+    )
 
 
 def test_person_page_query_count_is_fixed(client, django_assert_num_queries, size):
