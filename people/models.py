@@ -1,7 +1,7 @@
 """People and the roles they hold on projects."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -303,15 +303,18 @@ class IndexEntryQuerySet(models.QuerySet):
         return self.select_related("person").prefetch_related(listed_roles("person__roles"))
 
     def initials(self):
-        """The initials under which these entries are filed, as a set, in one query: an
-        EXISTS per initial, each one look-up in ``index_entry_order``. (The EXISTS are
-        the columns of a one-row query on this table, which has a row whenever any of
-        them can be true.)"""
+        """The initials under which these entries are filed, as a set, in one query: the
+        first entry under each initial, one look-up in ``index_entry_order`` each. (The
+        first entry in the index's order, not EXISTS: PostgreSQL would scan the table
+        for a row of a letter, which a grown archive keeps far from its start. The look-
+        ups are the columns of a one-row query on this table, which has a row whenever
+        any of them finds one.)"""
         letters = [*sorting.LETTERS, sorting.OTHER]
-        flags = {
-            f"initial_{n}": Exists(self.filed_under(letter)) for n, letter in enumerate(letters)
+        firsts = {
+            f"initial_{n}": Subquery(self.filed_under(letter).values("pk")[:1])
+            for n, letter in enumerate(letters)
         }
-        row = self.model.objects.order_by().values(**flags).first()
+        row = self.model.objects.order_by().values(**firsts).first()
         return {letter for n, letter in enumerate(letters) if row and row[f"initial_{n}"]}
 
 
@@ -341,7 +344,8 @@ class IndexEntry(models.Model):
     objects = IndexEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["initial", "family_name_key", "given_name_key", "person"]
+        # "pk", not "person", which would sort by the person's own ordering.
+        ordering = ["initial", "family_name_key", "given_name_key", "pk"]
         verbose_name = _("Eintrag im Personenverzeichnis")
         verbose_name_plural = _("Einträge im Personenverzeichnis")
         indexes = [

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'Eintrag im Personenverzeichnis',
                 'verbose_name_plural': 'Einträge im Personenverzeichnis',
-                'ordering': ['initial', 'family_name_key', 'given_name_key', 'person'],
+                'ordering': ['initial', 'family_name_key', 'given_name_key', 'pk'],
                 'indexes': [models.Index(fields=['initial', 'family_name_key', 'given_name_key', 'person'], name='index_entry_order')],
             },
         ),
