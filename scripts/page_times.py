@@ -3,7 +3,9 @@
 For looking into one archive at a time, where ``make bench`` measures through gunicorn:
 renders each page that ``scripts/bench.py`` measures with Django's test client in this
 process (no server, no network) and prints the time of the first request, the median
-time of ``--runs`` requests after it, the number of queries, the time the database took
+time of ``--runs`` requests after it and the median CPU time this process spent on them
+(on SQLite all of a request's work, and less disturbed by other processes on the same
+machine than the time), the number of queries, the time the database took
 to execute them and the page's size; ``--sql`` adds the slowest queries of each page,
 ``--explain`` their plans (``EXPLAIN ANALYZE`` on PostgreSQL, ``EXPLAIN QUERY PLAN`` on
 SQLite), ``--memory`` the peak of the memory Python allocated for one more request
@@ -65,8 +67,8 @@ def main():
     pages += [tuple(extra.split("=", 1)) for extra in args.url]
     memory = f" {'peak MiB':>8}" if args.memory else ""
     print(
-        f"{'page':32} {'first ms':>8} {'median ms':>9} {'queries':>7} {'SQL ms':>7} {'KB':>6}"
-        + memory
+        f"{'page':32} {'first ms':>8} {'median ms':>9} {'CPU ms':>7} {'queries':>7} {'SQL ms':>7}"
+        f" {'KB':>6}" + memory
     )
     for name, url in pages:
         if args.pages and not any(part in name for part in args.pages):
@@ -80,11 +82,12 @@ def main():
         if response.status_code != 200:
             print(f"{name:32} skipped: status {response.status_code}", file=sys.stderr)
             continue
-        times = []
+        times, cpu_times = [], []
         for _ in range(args.runs):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             size = len(client.get(url).content)
             times.append((time.perf_counter() - start) * 1000)
+            cpu_times.append((time.process_time() - cpu_start) * 1000)
         queries.clear()
         with connection.execute_wrapper(timed):
             client.get(url)
@@ -95,8 +98,9 @@ def main():
             client.get(url)
             memory = f" {tracemalloc.get_traced_memory()[1] / 2**20:8.1f}"
             tracemalloc.stop()
+        cpu = statistics.median(cpu_times)
         print(
-            f"{name:32} {first:8.1f} {median:9.1f} {len(queries):7} {sql_ms:7.1f} "
+            f"{name:32} {first:8.1f} {median:9.1f} {cpu:7.1f} {len(queries):7} {sql_ms:7.1f} "
             f"{size / 1024:6.1f}{memory}"
         )
         slowest = sorted(queries, key=lambda query: query[0], reverse=True)[:5]
