@@ -31,10 +31,11 @@ class OrganisationDetailView(PagedMixin, DetailView):
     projects (each with its fundings by this organisation) and the partner projects in
     pages of ``paginate_by``; page n holds the n-th page of each list, so one page
     number (and one pagination) serves both. Each page is read off
-    ``project_newest_first`` with one project more than a page, which says whether a
-    next page exists: nothing counts or sorts the organisation's projects, and the page
-    names its number without a total. The organisation's query also tells whether each
-    list has any project at all, so that an empty one is not looked for.
+    ``project_published_newest`` (for editors ``project_newest_first``) with one project
+    more than a page, which says whether a next page exists: nothing counts or sorts the
+    organisation's projects, and the page names its number without a total. The
+    organisation's query also tells whether each list has any project at all, so that an
+    empty one is not looked for.
     """
 
     template_name = "projects/organisation_detail.html"
