@@ -54,7 +54,7 @@ class PersonQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Each person's roles on published projects, the newest project first."""
-        return self.prefetch_related(listed_roles())
+        return self.prefetch_related(Prefetch("roles", queryset=Role.objects.for_person_page()))
 
     def in_index(self):
         """The people of the people index with their entries (``IndexEntry``):
@@ -63,9 +63,9 @@ class PersonQuerySet(models.QuerySet):
 
 
 def listed_roles(lookup="roles"):
-    """The roles an entry of the people index names (on published projects, the newest
-    first), as a Prefetch of ``lookup``."""
-    return Prefetch(lookup, queryset=Role.objects.for_person_page())
+    """The roles an entry of the people index names (``RoleQuerySet.for_people_index``),
+    as a Prefetch of ``lookup``."""
+    return Prefetch(lookup, queryset=Role.objects.for_people_index())
 
 
 class Person(models.Model):
@@ -204,6 +204,22 @@ class RoleQuerySet(models.QuerySet):
             self.filter(project__published=True)
             .select_related("project", "kind")
             .order_by("-project__start_year", "-project__start_month", "kind__position", "position")
+        )
+
+    def for_people_index(self):
+        """``for_person_page()`` with only what an entry of the people index shows: each
+        project's number or title and the kind's name, not the projects' texts (a page
+        of 100 people may name hundreds of projects)."""
+        return self.for_person_page().only(
+            "person",
+            "is_former",
+            "project__code",
+            "project__title",
+            "project__title_de",
+            "project__title_en",
+            "kind__name",
+            "kind__name_de",
+            "kind__name_en",
         )
 
     def current(self):
