@@ -386,11 +386,11 @@ def refresh_index(people=None, batch_size=2000):
     or takes them out of it, as ``Person.objects.public()`` says, with the keys of their
     names as they are now: a few queries, whatever the number of people."""
     people = Person.objects.all() if people is None else people
-    # public() on these people only: a few look-ups for a role's holder, not a test of
-    # everyone.
-    public = people.public()
-    IndexEntry.objects.filter(person__in=people).exclude(person__in=public).delete()
-    rows = public.values_list("pk", "given_name", "family_name")
+    # Tested entry by entry and person by person: a few look-ups for a role's holder,
+    # not a test of everyone.
+    public = Person.objects.public().filter(pk=OuterRef("person"))
+    IndexEntry.objects.filter(person__in=people).exclude(Exists(public)).delete()
+    rows = people.public().values_list("pk", "given_name", "family_name")
     batch = []
     for pk, given_name, family_name in rows.order_by().iterator(chunk_size=batch_size):
         batch.append(IndexEntry(person_id=pk, **sorting.index_keys(given_name, family_name)))
