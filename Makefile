@@ -58,19 +58,21 @@ serve: setup
 	@echo "make serve: gunicorn on http://$${HOST:-127.0.0.1}:$(PORT)/"
 	@exec env $(SERVE_ENV) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
-# The benchmark (scripts/bench.py, docs/performance.md): the production stack on the real
-# five projects and on a copy grown to 10,000, side by side, measured with wrk; the project
-# page also against a baseline commit; then through nginx with the micro-cache
-# (scripts/bench_nginx.py, deploy/nginx/); then the static export on nginx beside the
-# live site (scripts/bench_export.py). Prints tables; asserts nothing. Quicker:
-# BENCH_DURATION=2 (seconds per run), BENCH_PROJECTS=1000, BENCH_BASELINE=none.
+# The benchmark (scripts/bench.py, docs/performance.md): issue 19's goals on SQLite and on
+# a throwaway PostgreSQL 15 cluster, side by side: the production stack on the real five
+# projects and on copies grown to 500 and 10,000, measured with wrk (uncached, cached,
+# first requests, worker memory); the site through nginx with the micro-cache
+# (scripts/bench_nginx.py, deploy/nginx/); the code's size in lines; last a table of the
+# goals, met or not. Before it, the static export on nginx beside the live site
+# (scripts/bench_export.py). Prints tables; asserts nothing; about 35 minutes.
+# Quicker: BENCH_DURATION=2 (seconds per run) BENCH_PROJECTS=1000; BENCH_ENGINES=sqlite
+# (or postgresql); BENCH_BASELINE=<git revision> adds that commit's project page.
 bench: setup
 	@command -v wrk >/dev/null || { echo "make bench: installing wrk (Debian package)"; \
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "make bench: wrk missing: apt-get install wrk"; exit 1; }
-	$(PY) scripts/bench.py
-	$(PY) scripts/bench_nginx.py
 	$(PY) scripts/bench_export.py
+	$(PY) scripts/bench.py
 
 # The deployment as an operator installs it (deploy/), checked through nginx: PostgreSQL,
 # Redis, gunicorn and Debian's nginx on 127.0.0.1, each installed with apt-get if missing

@@ -1,10 +1,13 @@
 """Models that moved to another app: their old labels, for data written before the move.
 
 Release 2026-12 moved the site's own models out of the configuration package into the
-apps of their features. A backup made before names them "clusterspace.page" and so on;
-``relabel`` gives such serialized objects their new labels (restore_archive), and the
-migration that moved them (``clusterspace.0008``) does the same for the version history.
+apps of their features. A backup made before names them "clusterspace.page" and so on
+(``made_before_the_move``); ``relabel`` gives such serialized objects their new labels
+(restore_archive), and the migration that moved them (``clusterspace.0008``) does the
+same for the version history.
 """
+
+import json
 
 # model name → (old app label, new app label)
 MOVED_MODELS = {
@@ -13,6 +16,7 @@ MOVED_MODELS = {
     "opendatalicence": ("clusterspace", "opendata"),
     "page": ("clusterspace", "pages"),
 }
+OLD_LABELS = {f"{old}.{model_name}" for model_name, (old, _new) in MOVED_MODELS.items()}
 
 
 def new_label(app_label, model_name, backwards=False):
@@ -22,14 +26,23 @@ def new_label(app_label, model_name, backwards=False):
     return after if app_label == before else app_label
 
 
+def made_before_the_move(labels):
+    """Whether model labels (a backup manifest's "models": "clusterspace.Page" …) name a
+    moved model by its label from before the move."""
+    return any(label.lower() in OLD_LABELS for label in labels)
+
+
 def relabel(value, backwards=False):
     """Serialized objects (dumpdata's, django-reversion's) with the moved models' labels,
-    in "model" and in natural keys of content types and permissions."""
+    in "model", in natural keys of content types and permissions, and in the serialized
+    data of the moved models' versions that a dump of django-reversion holds."""
     if isinstance(value, dict):
         value = {key: relabel(item, backwards) for key, item in value.items()}
         if isinstance(value.get("model"), str) and "." in value["model"]:
             app_label, model_name = value["model"].split(".", 1)
             value["model"] = f"{new_label(app_label, model_name, backwards)}.{model_name}"
+            if value["model"] == "reversion.version":
+                value["fields"] = _relabel_version(value.get("fields"), backwards)
         return value
     if isinstance(value, list):
         # ["clusterspace", "page"] (a content type) or ["change_page", "clusterspace", "page"].
@@ -38,3 +51,16 @@ def relabel(value, backwards=False):
             return [*rest, new_label(app_label, model_name, backwards), model_name]
         return [relabel(item, backwards) for item in value]
     return value
+
+
+def _relabel_version(fields, backwards):
+    # A version keeps its object as text (JSON by default): a string to relabel, not a list.
+    if not isinstance(fields, dict) or fields.get("format") != "json":
+        return fields
+    content_type = fields.get("content_type")  # a natural key: [app label, model name]
+    if not (isinstance(content_type, list) and len(content_type) == 2):
+        return fields
+    if content_type[1] not in MOVED_MODELS:
+        return fields
+    data = relabel(json.loads(fields["serialized_data"]), backwards)
+    return {**fields, "serialized_data": json.dumps(data)}

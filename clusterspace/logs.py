@@ -1,9 +1,5 @@
-"""What the logs and error reports carry: the request's id, JSON lines, no secrets.
-
-The request id comes from the proxy (nginx sends ``X-Request-ID``) or is made by
-``clusterspace.middleware.RequestIdMiddleware``; it is in every log line written while
-the request runs, in the mail a 500 sends, in gunicorn's access log (the response
-header) and on the error page, so a visitor's "Fehlernummer" leads to the log lines.
+"""What the logs and error reports carry: the request's id (from the proxy or new), JSON
+lines on request, and no secrets in an error mail (docs/deployment.md).
 """
 
 import json
@@ -13,6 +9,7 @@ import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from django.utils import log
 from django.views.debug import SafeExceptionReporterFilter
 
 # A proxy's id is taken as it is only if it is short and plain (nginx's $request_id is 32
@@ -83,3 +80,19 @@ class ErrorReportFilter(SafeExceptionReporterFilter):
         for name in cleansed:
             cleansed.setlist(name, [self.cleansed_substitute] * len(cleansed.getlist(name)))
         return cleansed
+
+
+class AdminEmailHandler(log.AdminEmailHandler):
+    """Django's error mail, its subject naming the archive: "[Projektarchiv] …", from the
+    site's identity (``pages.models.SiteIdentity``), after ``EMAIL_SUBJECT_PREFIX``.
+    When the database is what failed, the subject goes without the name."""
+
+    def format_subject(self, subject):
+        subject = super().format_subject(subject)
+        try:
+            from pages.models import SiteIdentity
+
+            name = SiteIdentity.current().name_de
+        except Exception:  # the mail must go out whatever failed
+            name = ""
+        return f"[{name}] {subject}" if name else subject

@@ -94,17 +94,21 @@ for _origin in CSRF_TRUSTED_ORIGINS:
 CONTENT_APPS = ["projects", "people", "reports", "pages"]
 
 INSTALLED_APPS = [
-    # modeltranslation must come before the admin to patch it.
+    # modeltranslation must come before the admin to patch it. The admin, the accounts and
+    # the login throttle with the editors' site and names (editors.sites).
     "modeltranslation",
-    "django.contrib.admin",
-    "django.contrib.auth",
+    "editors.sites.EditorsAdminConfig",
+    "editors.sites.AccountsConfig",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
+    "editors.sites.EditorSessionsConfig",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "axes",
-    "reversion",
+    # Its search lookups (trigram similarity) for search on PostgreSQL; inert on SQLite.
+    "django.contrib.postgres",
+    "editors.sites.SignInAttemptsConfig",
+    "editors.sites.VersionsConfig",
+    "solo",
     # In their layering order (docs/architecture.md): the base every app uses, the
     # content apps, the features, the website that composes them, the configuration.
     "core",
@@ -429,7 +433,9 @@ if ADMINS and not DEBUG and SERVER_EMAIL == "root@localhost":
         "DJANGO_SERVER_EMAIL: set the sender of the error mails to DJANGO_ADMINS "
         "(an address the mail server accepts)."
     )
-EMAIL_SUBJECT_PREFIX = _read("DJANGO_EMAIL_SUBJECT_PREFIX", env.str, "[Projektarchiv] ")
+# Before the archive's name, which the mails take from the site's identity
+# (clusterspace.logs.AdminEmailHandler): empty by default.
+EMAIL_SUBJECT_PREFIX = _read("DJANGO_EMAIL_SUBJECT_PREFIX", env.str, "")
 # EMAIL_URL: smtp://host:25, smtp+tls://user:password@host:587 (STARTTLS),
 # smtp+ssl://user:password@host:465, consolemail:// (user and password URL-encoded).
 globals().update(
@@ -470,7 +476,7 @@ LOGGING = {
         },
         "mail_admins": {
             "level": "ERROR",
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "clusterspace.logs.AdminEmailHandler",
             "formatter": "plain",
             "filters": ["require_debug_false", "request_id"],
         },

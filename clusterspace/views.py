@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from core.files import KEPT_FOLDER
 from core.responses import file_response
+from pages.models import SiteIdentity
 
 # The generic media view serves pictures only (portraits, logos, report covers). Report
 # PDFs go through the reports' download view, which checks that the report is published.
@@ -83,11 +84,26 @@ HEALTH_CHECKS = (
 def server_error(request):
     """The 500 page (handler500) with the request's id, which a visitor can quote and which
     the logs and the administrators' mail carry too. Rendered without context processors:
-    nothing that could fail again (database, session) is touched."""
+    nothing that could fail again (session, translations) is touched; the site's identity
+    is read once, and when the database is what failed, the page names no one."""
     template = loader.get_template("500.html")
     return HttpResponseServerError(
-        template.render({"request_id": getattr(request, "request_id", "")})
+        template.render({"request_id": getattr(request, "request_id", ""), **identity_names()})
     )
+
+
+def identity_names():
+    """The archive's, chair's and university's German names (the page's first language),
+    or none when the database cannot be read (the error may be the database's)."""
+    try:
+        identity = SiteIdentity.current()
+    except Exception:  # any failure of the database: the page must still render
+        logger.warning("server_error: the site's identity could not be read", exc_info=True)
+        identity = SiteIdentity()
+    return {
+        field: getattr(identity, f"{field}_de", "") or ""
+        for field in ("name", "chair", "institution")
+    }
 
 
 @require_safe

@@ -1,24 +1,20 @@
-"""Addresses that never break: an entry's old slugs redirect to its current address.
-
-An app names, once, which of its models keep their old slugs and under which URL
-keyword their slug appears (``track(Project, "projects:detail")``). When such an entry's
-slug changes, the old one is kept (``OldSlug``); a request that would answer 404 at an
-address with an old slug is answered with a permanent redirect to the same page under
-the current slug, in the request's language, with its query string (``middleware``).
-Old slugs point to the entry, not to the next slug, so a chain A → B → C answers A → C
-in one hop. A slug that a (new or renamed) entry takes is no longer an old address of
-another entry: the current address wins.
+"""Addresses that never break: an entry's old slugs answer with a redirect to its current
+address, one hop, with a cache lifetime a browser cannot loop on (docs/editing.md).
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save, pre_save
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from .models import OldSlug
 
 # URL name → (model, the URL keyword that carries its slug)
 ADDRESSES = {}
+# How long a browser or proxy may keep a redirect from an old address (seconds).
+REDIRECT_MAX_AGE = 24 * 60 * 60
 
 
 def track(model, *url_names, kwarg="slug"):
@@ -39,7 +35,7 @@ def remember_old_slug(sender, instance, raw=False, **kwargs):
         OldSlug.objects.update_or_create(
             content_type=ContentType.objects.get_for_model(sender),
             slug=old,
-            defaults={"object_id": str(instance.pk)},
+            defaults={"object_id": str(instance.pk), "replaced_at": timezone.now()},
         )
 
 
@@ -85,7 +81,17 @@ def redirect_for(request):
     except NoReverseMatch:
         return None
     query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    response = HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    # Public only for visitors: an editor's redirect to an unpublished entry stays private.
+    visibility = {"public": True} if is_public(obj) else {"private": True}
+    patch_cache_control(response, max_age=redirect_max_age(old), **visibility)
+    return response
+
+
+def redirect_max_age(old, now=None):
+    """Seconds a redirect from ``old`` may be kept: its age, at most a day."""
+    age = ((now or timezone.now()) - old.replaced_at).total_seconds()
+    return max(0, min(REDIRECT_MAX_AGE, int(age)))
 
 
 def middleware(get_response):

@@ -3,7 +3,7 @@
 Registers nothing: who has an entry open (``EditPresence``) is shown on change forms.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
@@ -33,6 +33,22 @@ def image_preview(obj, field):
         getattr(obj, f"{field}_width"),
         getattr(obj, f"{field}_height"),
     )
+
+
+class MissingEnglishFilter(admin.SimpleListFilter):
+    """Published entries without an English title or text (``missing_english()``); the
+    editors' start page links here."""
+
+    title = _("Englische Fassung")
+    parameter_name = "englisch"
+
+    def lookups(self, request, model_admin):
+        return (("fehlt", _("veröffentlicht, Titel oder Text fehlt")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "fehlt":
+            return queryset.missing_english()
+        return queryset
 
 
 class OldSlugInline(GenericTabularInline):

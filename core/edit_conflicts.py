@@ -1,14 +1,6 @@
-"""No lost edit when two editors change the same entry.
-
-Every change form carries the state of the entry it was opened on (``edit_token``): a
-digest of the entry and of the rows its inlines edit. Saving compares it with the state
-in the database, read under a row lock (SQLite's IMMEDIATE transactions serialise
-writes already). When someone saved in between, the form is shown again with the
-editor's input kept, a message naming who changed the entry and when (from the version
-history) and, beside each field where the stored value now differs, that value; the
-form then carries the new state, so saving again after merging succeeds. Deleting is
-refused the same way. Nothing is locked between requests; an editor who has an entry
-open is only shown to others (``EditPresence``), and that lapses by itself.
+"""No lost edit when two editors change the same entry: a form remembers the state it was
+opened on, and a save or deletion of an entry changed in between is refused with who
+and when, the editor's input kept (docs/editing.md).
 """
 
 import hashlib
@@ -17,6 +9,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
@@ -117,6 +110,13 @@ class EditConflictMixin:
             rows = formset.get_queryset().order_by("pk")
             parts.append((str(inline.verbose_name_plural), list(rows)))
         return EditState(parts)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (checked_delete_selected, name, description)
+        return actions
 
     def lock(self, object_id):
         """Lock the entry's row for the rest of the transaction (PostgreSQL)."""
@@ -227,6 +227,50 @@ class EditConflictMixin:
                     reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
                 )
             return super().delete_view(request, object_id, extra_context)
+
+
+def selection_key(modeladmin, objects):
+    """The session key of a "delete selected" confirmation: its model and entries."""
+    ids = ",".join(sorted(str(obj.pk) for obj in objects))
+    return f"delete-selected:{modeladmin.opts.label_lower}:{digest_text(ids)}"
+
+
+def digest_text(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def checked_delete_selected(modeladmin, request, queryset):
+    """Django's "delete selected" action, refused when one of the entries changed between
+    the confirmation page and the editor's confirming it (as the single delete is)."""
+    confirmed = bool(request.POST.get("post"))
+    with transaction.atomic(using=router.db_for_write(modeladmin.model)):
+        if confirmed:  # lock the rows (PostgreSQL) until the deletion commits
+            list(queryset.select_for_update().values_list("pk", flat=True))
+        objects = list(queryset)
+        states = {str(obj.pk): modeladmin.edit_state(request, obj).token for obj in objects}
+        key = selection_key(modeladmin, objects)
+        if not confirmed:
+            request.session[key] = states
+            return delete_selected(modeladmin, request, queryset)
+        opened = request.session.pop(key, {})
+        changed = [obj for obj in objects if opened.get(str(obj.pk)) != states[str(obj.pk)]]
+        if changed:
+            messages.error(
+                request,
+                _(
+                    "Nichts gelöscht: %(entries)s wurde geändert, seit Sie die Bestätigung "
+                    "geöffnet haben. Bitte den neuen Stand ansehen und dann erneut entscheiden."
+                )
+                % {
+                    "entries": "; ".join(
+                        _("„%(entry)s“ (%(change)s)")
+                        % {"entry": obj, "change": describe_change(obj)}
+                        for obj in changed
+                    )
+                },
+            )
+            return None  # the list again, nothing deleted
+        return delete_selected(modeladmin, request, queryset)
 
 
 def conflict_checked(base, obj, state):

@@ -1,17 +1,6 @@
-"""Photos, logos and report covers: checked with Pillow, shown as WebP with a fallback.
-
-Shared by the apps (``core`` imports none of them):
-
-* ``load_image`` accepts only an intact JPEG, PNG or WebP image within the size and
-  pixel limits (``settings.IMAGE_MAX_UPLOAD_BYTES``, ``settings.IMAGE_MAX_PIXELS``,
-  which also stop decompression bombs before any pixel is decoded). The image it returns
-  is upright (EXIF orientation applied), converted to sRGB and free of metadata (EXIF
-  with its GPS position, XMP, comments, colour profile).
-* ``render`` makes the renditions a template shows: WebP plus a JPEG (or, for
-  transparent logos, PNG) fallback, at twice the CSS size for sharp screens.
-* ``ImageSlot`` and ``image_slots_saved`` let a model keep an uploaded image and its
-  renditions in file fields: validated in ``full_clean()``, written when the row saves,
-  old files removed once the transaction commits.
+"""Photos, logos and report covers with Pillow: only intact JPEG, PNG or WebP within the
+size and pixel limits (no decompression bombs), upright, sRGB, without metadata; shown
+as WebP with a JPEG or PNG fallback, rendered once at upload (``ImageSlot``).
 """
 
 import hashlib

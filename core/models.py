@@ -1,23 +1,25 @@
-"""The shape the content models share: publication and the editors' research notes.
-
-A content model inherits what it has:
-
-* ``Publishable``: ``published`` (unpublished entries are invisible to visitors and shown
-  to editors with a banner) and a QuerySet with ``published()`` and ``visible_to(user)``;
-  a model's own QuerySet subclasses ``PublishableQuerySet``.
-* ``EditorNotes``: ``editor_notes``, facts from other sources with their source, for
-  the editors only.
-* ``Content``: both.
-
-And one table: ``EditPresence``, who has an entry's change form open
-(``core.edit_conflicts``).
+"""The shape the content models share: publication (``Publishable``), the editors'
+research notes (``EditorNotes``), both (``Content``); and who has an entry's change form
+open (``EditPresence``).
 """
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def missing_english(fields):
+    """The condition of ``PublishableQuerySet.missing_english()``: published, and one of
+    ``fields`` has a German value but no English one. Also the condition of the partial
+    index that keeps its count cheap (``Meta.indexes``)."""
+    missing = Q()
+    for name in fields:
+        english_empty = Q(**{f"{name}_en": ""}) | Q(**{f"{name}_en__isnull": True})
+        missing |= english_empty & Q(**{f"{name}_de__gt": ""})
+    return Q(published=True) & missing
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -28,8 +30,21 @@ class PublishableQuerySet(models.QuerySet):
         """Editors see unpublished entries (with a banner); visitors do not."""
         return self if user.is_staff else self.published()
 
+    def drafts(self):
+        """Entries not yet (or no longer) published: the editors' open work."""
+        return self.filter(published=False)
+
+    def missing_english(self):
+        """Published entries whose English title or text is empty: visitors of the English
+        pages read the German one (the model's ``ENGLISH_FIELDS``, translated fields)."""
+        return self.filter(missing_english(self.model.ENGLISH_FIELDS))
+
 
 class Publishable(models.Model):
+    # The translated fields a published entry should have in English (its title, its
+    # text); none by default.
+    ENGLISH_FIELDS = ()
+
     published = models.BooleanField(_("veröffentlicht"), default=False)
 
     objects = PublishableQuerySet.as_manager()

@@ -1,13 +1,7 @@
-"""Stored files as HTTP responses: one implementation for every view that hands out uploads.
-
-``file_response`` answers with a file of a storage (pictures in ``clusterspace``'s media
-view, report PDFs in ``reports``): 200 with the whole file, 206 for a single byte range
-(PDF viewers fetch pages this way), 304 when the client's copy is current, 412 for a
-failed precondition, 416 for a range outside the file, HEAD without the body. With
-``settings.MEDIA_ACCEL_REDIRECT_PREFIX`` set the response carries only the headers and
-``X-Accel-Redirect: <prefix><name>``: nginx sends the file from its internal location and
-answers ranges and revalidations itself. A missing file, a folder or a name outside the
-storage is a 404. Which file a visitor may fetch is the calling view's decision.
+"""Stored files as HTTP responses, for every view that hands out uploads: 200, 206 for a
+byte range, 304, 412, 416 and HEAD, or only the headers and ``X-Accel-Redirect`` for
+nginx (``settings.MEDIA_ACCEL_REDIRECT_PREFIX``). Which file a visitor may fetch is the
+calling view's decision.
 """
 
 import mimetypes

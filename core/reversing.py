@@ -1,11 +1,6 @@
-"""``reverse()`` for the pages' own links, remembered for the arguments that decide it.
-
-A project page links about forty addresses of the site, and Django's ``reverse()`` costs
-about 15 µs each on this machine class. Its answer depends on nothing but the URLconf
-(code), the active language (``/de/projekte/…``, ``/en/projects/…``), the script prefix
-(the site may be served below a path) and the arguments, so the answer is remembered for
-exactly those. No content enters the key but the arguments themselves: a changed slug is
-a new key, and the new address shows at once.
+"""``reverse()`` remembered for the arguments that decide it (the URLconf, the language,
+the script prefix, the arguments): the frame of every page links the same addresses, and
+no content but the arguments enters the key (docs/performance.md).
 """
 
 from functools import lru_cache

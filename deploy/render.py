@@ -4,10 +4,16 @@
         SERVER_NAME=archiv.example.org HTTPS_ORIGIN=https://archiv.example.org … \\
         > /etc/nginx/sites-available/clusterspace
 
+    .venv/bin/python manage.py identity_values > identity.values
+    python3 deploy/render.py deploy/errors/50x.html --values identity.values > …/50x.html
+
 Every placeholder of the file needs a value: a missing or misspelt name stops with a
 message instead of installing a half-filled file. Values the file does not use are
-ignored, so one set of values serves every file. deploy/README.md lists the placeholders
-and typical values. `make deploy-check` renders the files with this module.
+ignored, so one set of values serves every file. ``--values FILE`` reads NAME=value
+lines from a file ("-": standard input), such as the site's identity that
+``manage.py identity_values`` prints for nginx's error pages; NAME=value arguments after
+it win. deploy/README.md lists the placeholders and typical values. `make deploy-check`
+renders the files with this module.
 """
 
 import re
@@ -38,12 +44,38 @@ def render(text, values):
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
 
 
+def read_values(lines):
+    """NAME=value lines (blank lines and "#" comments skipped) as a dict."""
+    values = {}
+    for line in lines:
+        line = line.rstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not PLACEHOLDER.fullmatch(f"@{name}@"):
+            raise RenderError(f"expected NAME=value, got {line!r}")
+        values[name] = value
+    return values
+
+
 def main(argv):
     if len(argv) < 1 or argv[0] in {"-h", "--help"}:
         print(__doc__)
         return 2
     path, assignments = Path(argv[0]), argv[1:]
     values = {}
+    if assignments[:1] == ["--values"] and len(assignments) >= 2:
+        source = assignments[1]
+        try:
+            if source == "-":
+                values.update(read_values(sys.stdin))
+            else:
+                with open(source, encoding="utf-8") as handle:
+                    values.update(read_values(handle))
+        except (OSError, RenderError) as error:
+            print(f"render: {source}: {error}", file=sys.stderr)
+            return 1
+        assignments = assignments[2:]
     for assignment in assignments:
         name, sep, value = assignment.partition("=")
         if not sep:

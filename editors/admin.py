@@ -14,9 +14,7 @@ from projects.admin import PROJECT_FOLLOW, ProjectAdmin
 from projects.models import Project
 from reports.admin import InterviewInline, ReportInline
 
-admin.site.site_header = _("Projektarchiv der Professur für Organisationstheorie")
-admin.site.site_title = _("Projektarchiv – Redaktion")
-admin.site.index_title = _("Inhalte bearbeiten")
+from .dashboard import last_year, projects_missing_report
 
 # Before the admin below is created (VersionAdmin would register the model itself, with
 # the inlines' relations only). Restoring a version restores the project's fundings and
@@ -24,8 +22,26 @@ admin.site.index_title = _("Inhalte bearbeiten")
 reversion.register(Project, follow=(*PROJECT_FOLLOW, "roles", "interviews"))
 
 
+class MissingReportFilter(admin.SimpleListFilter):
+    """Running projects with a report series but no annual report for last year
+    (``editors.dashboard.projects_missing_report``); the start page links here."""
+
+    title = _("Jahresbericht")
+    parameter_name = "jahresbericht"
+
+    def lookups(self, request, model_admin):
+        label = _("Jahresbericht %(year)s fehlt (laufend, mit Berichtsreihe)")
+        return (("fehlt", label % {"year": last_year()}),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "fehlt":
+            return projects_missing_report(queryset, last_year())
+        return queryset
+
+
 @admin.register(Project)
 class ComposedProjectAdmin(ProjectAdmin):
     """The project admin with the inlines of the apps that build on projects."""
 
     inlines = [*ProjectAdmin.inlines, RoleInline, ReportInline, InterviewInline]
+    list_filter = (*ProjectAdmin.list_filter, MissingReportFilter)

@@ -1,9 +1,5 @@
-"""The "Redaktion" group: exactly the permissions the chair's editors need.
-
-Editors change content (the apps of ``settings.CONTENT_APPS``), the open-data licence and
-the link checks, not accounts, groups, login locks or the page cache's bookkeeping. The
-group is kept in step after every ``migrate``, so a model added later is covered without
-another data migration.
+"""The "Redaktion" group: every permission on the content apps, the open-data licence and
+the link checks, nothing on accounts or bookkeeping; kept in step after every migrate.
 """
 
 from django.conf import settings

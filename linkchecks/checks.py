@@ -1,10 +1,6 @@
-"""External addresses: which the site shows, what state they are in, and how visitors
-learn of a broken one.
-
-``manage.py check_links`` collects every address (``collect_addresses``), checks each
-(``check_address``, standard library only: a check needs a few requests with a timeout,
-not a client library) and stores the result in ``LinkCheck``. Pages read the broken and
-unreachable ones from one cached mapping (``problem_links``), never one query per link.
+"""External addresses: which the site shows, their state (``check_address``, standard
+library only: docs/architecture.md) and the broken ones visitors see marked, read from
+one cached mapping (``problem_links``), never one query per link.
 """
 
 import http.client
@@ -13,6 +9,7 @@ import re
 import socket
 import ssl
 import threading
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -21,7 +18,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from pages.models import SiteIdentity
 from people.models import Person
 from projects.models import Organisation, Project, ProjectLink
 from reports.models import Interview
@@ -34,7 +33,7 @@ URL_RE = re.compile(r"https?://[^\s<>\"'„“”]+[^\s<>\"'„“”.,;:!?)\]]"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 PERMANENT_STATUSES = {301, 308}
 MAX_REDIRECTS = 10
-USER_AGENT = "clusterspace-linkcheck/1.0 (+Projektarchiv Organisationstheorie, HSU Hamburg)"
+USER_AGENT = "clusterspace-linkcheck/1.0"
 CACHE_KEY = "clusterspace:link-problems"
 # With a per-process cache, check_links (another process) cannot refresh the workers'
 # copies: each reads the states again after this long (seconds).
@@ -103,7 +102,7 @@ def collect_addresses(identifiers=False):
 
 
 @dataclass
-class Result:
+class Finding:
     url: str
     state: str
     status: int | None = None
@@ -127,7 +126,31 @@ class HostLimits:
             return self.semaphores[host]
 
 
-def _request(url, method, timeout, context):
+# A header is sent as ISO-8859-1 at best: the names are written in ASCII.
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                        "ß": "ss", "–": "-", "—": "-", "(": "", ")": ""})  # fmt: skip
+
+
+def _ascii(text):
+    text = unicodedata.normalize("NFKD", text.translate(_ASCII))
+    return " ".join(text.encode("ascii", "ignore").decode().split())
+
+
+def user_agent():
+    """Who checks: the program, and the archive with its chair, institution and contact
+    address, read from the site's identity (``pages.models.SiteIdentity``), so that a
+    server's operator knows whom to ask; in ASCII, as headers are."""
+    identity = SiteIdentity.current()
+    with override("de"):
+        about = ", ".join(
+            _ascii(part)
+            for part in (identity.title, identity.institution, identity.contact_email_address)
+            if part
+        )
+    return f"{USER_AGENT} (+{about})" if about else USER_AGENT
+
+
+def _request(url, method, timeout, context, agent=USER_AGENT):
     """(status, Location header) of one request. The body is never read: the status
     line and headers say all a check needs, and closing the connection ends an endless
     or trickling body."""
@@ -140,7 +163,7 @@ def _request(url, method, timeout, context):
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+    headers = {"User-Agent": agent, "Accept": "*/*"}
     if method == "GET":
         headers["Range"] = "bytes=0-0"
     try:
@@ -151,12 +174,12 @@ def _request(url, method, timeout, context):
         connection.close()
 
 
-def _fetch(url, timeout, limits, context):
+def _fetch(url, timeout, limits, context, agent):
     with limits(urlsplit(url).hostname or ""):
-        status, location = _request(url, "HEAD", timeout, context)
+        status, location = _request(url, "HEAD", timeout, context, agent)
         # Servers that refuse or mishandle HEAD answer a ranged GET.
         if status == 501 or (400 <= status < 500 and status not in REDIRECT_STATUSES):
-            status, location = _request(url, "GET", timeout, context)
+            status, location = _request(url, "GET", timeout, context, agent)
     return status, location
 
 
@@ -172,29 +195,30 @@ def _invalid(url):
     return ""
 
 
-def check_address(url, timeout=10.0, limits=None, context=None):
-    """Check ``url``: follow redirects by hand (each recorded) and classify the answer."""
+def check_address(url, timeout=10.0, limits=None, context=None, agent=USER_AGENT):
+    """Check ``url``: follow redirects by hand (each recorded) and classify the answer.
+    ``agent``: the User-Agent (``manage.py check_links`` sends ``user_agent()``)."""
     limits = limits or HostLimits(2)
     scheme = url.partition(":")[0].lower() if ":" in url else ""
     if scheme not in ("http", "https"):
-        return Result(
+        return Finding(
             url,
             LinkCheck.State.UNCHECKABLE,
             error=_("Nicht prüfbar: das Schema „%(scheme)s“ ist kein http oder https.")
             % {"scheme": scheme or "–"},
         )
     if invalid := _invalid(url):
-        return Result(url, LinkCheck.State.BROKEN, error=invalid)
+        return Finding(url, LinkCheck.State.BROKEN, error=invalid)
     seen = {url}
     redirects = []
     current = url
     try:
         while True:
-            status, location = _fetch(current, timeout, limits, context)
+            status, location = _fetch(current, timeout, limits, context, agent)
             if status not in REDIRECT_STATUSES:
                 break
             if not location:
-                return Result(
+                return Finding(
                     url,
                     LinkCheck.State.BROKEN,
                     status,
@@ -205,9 +229,9 @@ def check_address(url, timeout=10.0, limits=None, context=None):
             redirects.append({"status": status, "url": target})
             if target in seen:
                 loop = _("Weiterleitungsschleife.")
-                return Result(url, LinkCheck.State.BROKEN, status, redirects, error=loop)
+                return Finding(url, LinkCheck.State.BROKEN, status, redirects, error=loop)
             if len(redirects) > MAX_REDIRECTS:
-                return Result(
+                return Finding(
                     url,
                     LinkCheck.State.BROKEN,
                     status,
@@ -215,7 +239,7 @@ def check_address(url, timeout=10.0, limits=None, context=None):
                     error=_("Mehr als %(count)d Weiterleitungen.") % {"count": MAX_REDIRECTS},
                 )
             if urlsplit(target).scheme not in ("http", "https"):
-                return Result(
+                return Finding(
                     url,
                     LinkCheck.State.BROKEN,
                     status,
@@ -223,19 +247,19 @@ def check_address(url, timeout=10.0, limits=None, context=None):
                     error=_("Weiterleitung auf eine Adresse, die nicht http oder https ist."),
                 )
             if invalid := _invalid(target):
-                return Result(url, LinkCheck.State.BROKEN, status, redirects, error=invalid)
+                return Finding(url, LinkCheck.State.BROKEN, status, redirects, error=invalid)
             seen.add(target)
             current = target
     except ssl.SSLError as error:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_short(_("TLS-Fehler"), error))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_short(_("TLS-Fehler"), error))
     except TimeoutError:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_("Zeitüberschreitung."))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_("Zeitüberschreitung."))
     except ConnectionRefusedError:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_("Verbindung abgelehnt."))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_("Verbindung abgelehnt."))
     except socket.gaierror as error:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_short(_("DNS-Fehler"), error))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_short(_("DNS-Fehler"), error))
     except (OSError, http.client.HTTPException, ValueError) as error:
-        return Result(url, LinkCheck.State.UNREACHABLE, error=_short(_("Fehler"), error))
+        return Finding(url, LinkCheck.State.UNREACHABLE, error=_short(_("Fehler"), error))
 
     if 200 <= status < 300:
         # A chain that begins with permanent redirects: the address has moved for good.
@@ -245,23 +269,24 @@ def check_address(url, timeout=10.0, limits=None, context=None):
                 break
             new_url = hop["url"]
         if new_url:
-            return Result(url, LinkCheck.State.MOVED, status, redirects, new_url=new_url)
-        return Result(url, LinkCheck.State.WORKING, status, redirects)
+            return Finding(url, LinkCheck.State.MOVED, status, redirects, new_url=new_url)
+        return Finding(url, LinkCheck.State.WORKING, status, redirects)
     error = _("Antwort mit Status %(status)d.") % {"status": status}
     if status == 429:  # too many requests: the server is there, just not now
-        return Result(url, LinkCheck.State.UNREACHABLE, status, redirects, error=error)
-    return Result(url, LinkCheck.State.BROKEN, status, redirects, error=error)
+        return Finding(url, LinkCheck.State.UNREACHABLE, status, redirects, error=error)
+    return Finding(url, LinkCheck.State.BROKEN, status, redirects, error=error)
 
 
 def _short(prefix, error):
     return f"{prefix}: {error}"[:300]
 
 
-def check_addresses(urls, timeout=10.0, workers=8, per_host=2, context=None):
-    """Check ``urls`` in parallel; yields each Result as soon as it is known."""
+def check_addresses(urls, timeout=10.0, workers=8, per_host=2, context=None, agent=USER_AGENT):
+    """Check ``urls`` in parallel; yields each Finding as soon as it is known. The checks
+    themselves read no database: the caller passes the User-Agent (``user_agent()``)."""
     limits = HostLimits(per_host)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(check_address, url, timeout, limits, context) for url in urls]
+        futures = [pool.submit(check_address, url, timeout, limits, context, agent) for url in urls]
         for future in as_completed(futures):
             yield future.result()
 

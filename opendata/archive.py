@@ -1,33 +1,26 @@
-"""The public archive as open data: one JSON document and one CSV file per table.
-
-Both carry the same facts, in both languages (``…_de``, ``…_en``; empty English fields
-are ``null`` in JSON and empty in CSV): projects with their funders, roles, reports,
-interviews and links; organisations; people; annual reports. Only published entries and
-what the pages show: no research notes (``editor_notes``), no unpublished project,
-report or interview, no person who appears only on unpublished projects.
-
-Both are streamed: the database is read in chunks of ``CHUNK_SIZE`` entries (each chunk
-with its related rows, ``QuerySet.iterator(chunk_size=…)``) and each chunk is written
-out before the next is read, so a download holds a chunk in memory, never the archive.
-The JSON is written exactly as ``json.dumps(…, indent=2)`` writes the whole document.
+"""The public archive as open data: one JSON document and one CSV table per kind, in both
+languages, only what the pages show; read in chunks and written out a chunk at a time,
+so a download never holds the archive in memory.
 """
 
 import csv
 import json
 from urllib.parse import urljoin
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import iri_to_uri
 
+from pages.models import SiteIdentity
 from people.models import Person
 from projects.models import Organisation, Project
 from reports.models import AnnualReport, for_project_page
 
 from .models import OpenDataLicence
 
-LANGUAGES = ("de", "en")
+LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
 # Entries per round trip to the database: a chunk of projects is its row and the eight
 # queries of ``composed.for_project_page``; 500 keeps the queries few and a chunk's memory small.
 CHUNK_SIZE = 500
@@ -110,6 +103,7 @@ class Archive:
         # Only ``build_absolute_uri`` is used: a request, or an ``Origin``.
         self.request = request
         self.licence = OpenDataLicence.current()
+        self.identity = SiteIdentity.current()
 
     # -- the entries, read in chunks ------------------------------------------------------
     # Each in its list's order, ties broken by the key: a file written twice from the same
@@ -259,9 +253,21 @@ class Archive:
     def metadata(self):
         with translation.override("de"):
             home_de = self.request.build_absolute_uri(reverse("projects:index"))
+        identity = self.identity
+        titles = {}
+        for language in LANGUAGES:
+            with translation.override(language):
+                titles[f"title_{language}"] = identity.title
         return {
-            "title": "Projektarchiv der Professur für Organisationstheorie, "
-            "Helmut-Schmidt-Universität Hamburg",
+            # The site's identity (pages.models.SiteIdentity): who publishes the data.
+            "title": titles["title_de"],
+            **titles,
+            "publisher": {
+                **_translated(identity, "chair", required=True),
+                **_translated(identity, "institution", required=True),
+                "head": identity.head or None,
+                "email": identity.contact_email_address or None,
+            },
             "source": home_de,
             "generated": timezone.now().isoformat(timespec="seconds"),
             "licence": {

@@ -1,20 +1,7 @@
-"""Open data as files: written by ``manage.py write_open_data``, sent by the download views.
-
-The open data is the whole archive, so building it inside a request grows with the
-archive (at 10,000 projects the JSON takes about as long as gunicorn's timeout, and the
-worker's memory grows with it). The command writes the JSON document and every CSV
-table into ``settings.OPEN_DATA_ROOT``, with the very bytes the views would stream, and
-notes in ``stand.json`` at which content version (``cache.read_content_version``),
-release and base address it wrote them. The views send those files as they are, even
-when the content has changed since: open data with an as-of date ("Stand", shown on the
-open-data page and in the JSON's ``generated``) is what a timer that runs every few
-minutes gives. Only while no file has been written do the views build the data as they
-send it (a new installation, ``make run``, the tests).
-
-Each file is written beside its final name and renamed over it (``os.replace``): a
-download gets the old file or the new one, never half of one, and a failure leaves the
-old file and no partial one. ``stand.json`` is written last, with the version read
-before the first file: a change made during the writing is written at the next run.
+"""Open data as files: ``manage.py write_open_data`` writes the JSON and CSV files with
+the very bytes the downloads would stream, atomically, with their content version in
+``stand.json``; the downloads send them (docs/deployment.md). Built inside a request the
+open data would grow with the archive.
 """
 
 import datetime

@@ -30,7 +30,7 @@ class OpenDataLicence(models.Model):
         blank=True,
         help_text=_(
             "Erscheint auf der Seite „Offene Daten“ und in der JSON-Datei, etwa: „Quelle: "
-            "Projektarchiv der Professur für Organisationstheorie, HSU Hamburg“."
+            "Projektarchiv der Professur für …“."
         ),
     )
     updated_at = models.DateTimeField(_("Letzte Änderung"), auto_now=True)

@@ -1,5 +1,5 @@
 """The pages a public body owes its visitors: Impressum, Datenschutzerklärung, Erklärung
-zur Barrierefreiheit and a page in Leichte Sprache (``clusterspace.models.Page``).
+zur Barrierefreiheit and a page in Leichte Sprache (``pages.models.Page``).
 
 Editors write them as plain text; ``render_body`` turns that into HTML with every piece
 of their text escaped, so no markup of theirs ever reaches a page.
@@ -15,19 +15,16 @@ from django.views.generic import DetailView
 
 from reports.models import AnnualReport
 
-from .models import Page
+from .models import PLACEHOLDER, Page
 
 # Where the accessibility statement shows its generated list of documents that are not
 # accessible yet: a line of its own in the text (either language's name works).
 DOCUMENT_LIST = re.compile(r"^[ \t]*\[(?:Dokumentenliste|Document list)\][ \t]*$", re.MULTILINE)
 
-# "[Platzhalter: ... - bitte von der Redaktion ergänzen]", "[Placeholder: ...]": a fact the
-# editors still have to fill in, marked so that nobody takes it for the real thing.
-PLACEHOLDER = re.compile(r"\[(?:Platzhalter|Placeholder):[^\]]*\]")
 
-
-def _inline(text):
-    """One line: placeholders marked, web and e-mail addresses linked, the rest escaped."""
+def render_line(text):
+    """One line of an editor's text (a page, the identity's footer): placeholders marked,
+    web and e-mail addresses linked, the rest escaped."""
     parts = []
     position = 0
     for match in PLACEHOLDER.finditer(text):
@@ -52,12 +49,14 @@ def render_body(text):
         if not lines:
             continue
         if len(lines) == 1 and lines[0].startswith("## "):
-            blocks.append(format_html("<h2>{}</h2>", _inline(lines[0][3:].strip())))
+            blocks.append(format_html("<h2>{}</h2>", render_line(lines[0][3:].strip())))
         elif all(line.startswith("- ") for line in lines):
-            items = format_html_join("\n", "<li>{}</li>", ((_inline(line[2:]),) for line in lines))
+            items = format_html_join(
+                "\n", "<li>{}</li>", ((render_line(line[2:]),) for line in lines)
+            )
             blocks.append(format_html("<ul>\n{}\n</ul>", items))
         else:
-            joined = mark_safe("<br>\n".join(str(_inline(line)) for line in lines))
+            joined = mark_safe("<br>\n".join(str(render_line(line)) for line in lines))
             blocks.append(format_html("<p>{}</p>", joined))
     return mark_safe("\n".join(str(block) for block in blocks))
 

@@ -10,7 +10,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
-from core.admin import HTTPS_URL_FIELDS, VersionedTranslationAdmin, image_preview
+from core.admin import (
+    HTTPS_URL_FIELDS,
+    MissingEnglishFilter,
+    VersionedTranslationAdmin,
+    image_preview,
+)
 
 from .models import Funding, Organisation, ProjectLink
 
@@ -54,7 +59,7 @@ class ProjectAdmin(VersionedTranslationAdmin):
     list_display = ("title", "code", "duration_display", "status_display", "published", "position")
     list_display_links = ("title",)
     list_editable = ("published", "position")
-    list_filter = ("published", "fundings__organisation")
+    list_filter = ("published", MissingEnglishFilter, "fundings__organisation")
     search_fields = ("code", "acronym", "title", "subtitle", "description")
     list_select_related = ("predecessor",)
     prepopulated_fields = {"slug": ("title",)}

@@ -35,7 +35,7 @@ from core.images import (
     keep_slot_files_aside_on_commit,
     validate_image_upload,
 )
-from core.models import Content, EditorNotes, PublishableQuerySet
+from core.models import Content, EditorNotes, PublishableQuerySet, missing_english
 from core.months import YearMonth, format_span
 from core.reversing import reverse_cached
 
@@ -357,7 +357,13 @@ class ProjectQuerySet(PublishableQuerySet):
         )
 
 
+# A published project should have these in English too (the editors' start page).
+PROJECT_ENGLISH_FIELDS = ("title", "description")
+
+
 class Project(Content):
+    ENGLISH_FIELDS = PROJECT_ENGLISH_FIELDS
+
     class Status(models.TextChoices):
         PLANNED = "geplant", _("geplant")
         ONGOING = "laufend", _("laufend")
@@ -460,6 +466,12 @@ class Project(Content):
             # Counting the published projects and their first and last years.
             models.Index(fields=["published", "start_year"], name="project_start_year"),
             models.Index(fields=["published", "end_year"], name="project_end_year"),
+            # The editors' start page counts these (drafts use project_start_year).
+            models.Index(
+                fields=["id"],
+                condition=missing_english(PROJECT_ENGLISH_FIELDS),
+                name="project_missing_english",
+            ),
         ]
 
     def __str__(self):

@@ -9,10 +9,10 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 from reversion.admin import VersionAdmin
 
-from core.admin import HTTPS_URL_FIELDS, VersionedTranslationAdmin
+from core.admin import HTTPS_URL_FIELDS, MissingEnglishFilter, VersionedTranslationAdmin
 from core.edit_conflicts import EditConflictMixin
 
-from .models import AnnualReport, Interview, ReportSeries
+from .models import AnnualReport, Interview, ProjectReport, ReportSeries
 from .processing import process_report_file
 from .validators import max_upload_bytes
 
@@ -23,11 +23,19 @@ for model in (ReportSeries, AnnualReport, Interview):
 
 # ReportInline and InterviewInline: on the project's admin page (editors.admin).
 class ReportInline(admin.TabularInline):
-    model = AnnualReport.projects.through
+    """The project's annual reports (rows of the relation, named by their report)."""
+
+    model = ProjectReport
     extra = 0
     autocomplete_fields = ("annualreport",)
     verbose_name = _("Jahresbericht")
     verbose_name_plural = _("Jahresberichte")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The relation's own columns are named by Django ("annualreport"), not for editors.
+        if db_field.name == "annualreport":
+            kwargs["label"] = _("Jahresbericht")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class InterviewInline(TranslationStackedInline):
@@ -214,7 +222,7 @@ class AnnualReportAdmin(EditConflictMixin, VersionAdmin):
 @admin.register(Interview)
 class InterviewAdmin(VersionedTranslationAdmin):
     list_display = ("title", "project", "interviewer", "published")
-    list_filter = ("published", "project")
+    list_filter = ("published", MissingEnglishFilter, "project")
     list_select_related = ("project", "interviewer")
     search_fields = ("title", "headline", "teaser")
     autocomplete_fields = ("project", "interviewer", "interviewees")

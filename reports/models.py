@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.files import put_back
-from core.models import Content, Publishable, PublishableQuerySet
+from core.models import Content, Publishable, PublishableQuerySet, missing_english
 from core.reversing import reverse_cached
 from people.models import Person, Role, refresh_index
 from projects.models import Project
@@ -45,6 +45,14 @@ class ReportSeries(models.Model):
         return f"{reverse('reports:list')}#{self.slug}"
 
 
+# A report's PDF lacks tags, a language or a title, or was never checked.
+NOT_ACCESSIBLE = (
+    Q(pdf_tagged=False) | Q(pdf_tagged__isnull=True) | Q(pdf_language="") | Q(pdf_title="")
+)
+# A published interview should have these in English too (the editors' start page).
+INTERVIEW_ENGLISH_FIELDS = ("title", "headline", "teaser")
+
+
 class AnnualReportQuerySet(PublishableQuerySet):
     def newest_first(self):
         """The reports list's order, read off ``report_list_order``: the newest
@@ -63,9 +71,7 @@ class AnnualReportQuerySet(PublishableQuerySet):
 
     def not_accessible(self):
         """Reports whose PDF lacks tags, a language or a title, or was never checked."""
-        return self.filter(
-            Q(pdf_tagged=False) | Q(pdf_tagged__isnull=True) | Q(pdf_language="") | Q(pdf_title="")
-        )
+        return self.filter(NOT_ACCESSIBLE)
 
     def accessible(self):
         return self.filter(pdf_tagged=True).exclude(pdf_language="").exclude(pdf_title="")
@@ -144,7 +150,13 @@ class AnnualReport(Content):
                 fields=["-year", "series", "id"],
                 condition=Q(published=True),
                 name="report_list_order",
-            )
+            ),
+            # The editors' start page counts these.
+            models.Index(fields=["id"], condition=Q(published=False), name="report_drafts"),
+            models.Index(
+                fields=["id"], condition=Q(is_placeholder=True), name="report_placeholders"
+            ),
+            models.Index(fields=["id"], condition=NOT_ACCESSIBLE, name="report_not_accessible"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -220,6 +232,23 @@ def _restore_report_files(sender, instance, raw=False, **kwargs):
         put_back(instance, FILE_FIELDS)
 
 
+class ProjectReport(AnnualReport.projects.through):
+    """A report of a project, as its row in the relation: the inline on the project's
+    admin page shows it by the report's name, not as "AnnualReport_projects object"."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-annualreport__year", "pk"]
+        verbose_name = _("Jahresbericht des Projekts")
+        verbose_name_plural = _("Jahresberichte des Projekts")
+
+    def __str__(self):
+        return str(self.annualreport)
+
+    def get_absolute_url(self):
+        return self.annualreport.get_absolute_url()
+
+
 class InterviewQuerySet(PublishableQuerySet):
     def on_published_projects(self):
         """Published interviews on published projects: what visitors see of a person."""
@@ -248,6 +277,8 @@ class InterviewQuerySet(PublishableQuerySet):
 
 
 class Interview(Publishable):
+    ENGLISH_FIELDS = INTERVIEW_ENGLISH_FIELDS
+
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="interviews", verbose_name=_("Projekt")
     )
@@ -280,6 +311,15 @@ class Interview(Publishable):
         ordering = ["project", "position", "pk"]
         verbose_name = _("Interview")
         verbose_name_plural = _("Interviews")
+        # The editors' start page counts these.
+        indexes = [
+            models.Index(fields=["id"], condition=Q(published=False), name="interview_drafts"),
+            models.Index(
+                fields=["id"],
+                condition=missing_english(INTERVIEW_ENGLISH_FIELDS),
+                name="interview_missing_english",
+            ),
+        ]
 
     def __str__(self):
         return self.title

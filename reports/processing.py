@@ -1,16 +1,6 @@
-"""What happens to a report's PDF: metadata, cover picture, file names, cleanup.
-
-* ``prepare_pdf`` checks a file (``validators.inspect_pdf``) and draws the cover of its
-  first page with PDFium; nothing is written.
-* ``report_files_saved`` wraps ``AnnualReport.save()``: a new upload is stored as
-  ``jahresberichte/<stem>.pdf`` (``-2``, ``-3`` … if that name is taken, never
-  overwriting), with its covers, size, page count and checksum; the old PDF and covers
-  are removed after the transaction commits.
-* ``process_report_file`` does the same for a file already in storage (placeholders,
-  restored files) and saves only those fields.
-* ``delete_report_files_on_commit`` removes a deleted report's files.
-
-This module does not import the models (they import it).
+"""What happens to a report's PDF: its cover, size, page count and checksum, a clean
+file name that never overwrites, and its files removed or kept aside once the
+transaction commits. It does not import the models (they import it).
 """
 
 import threading

@@ -1,4 +1,4 @@
-"""Benchmark through nginx: ``make bench`` (after scripts/bench.py), or directly.
+"""Benchmark through nginx: part of ``make bench`` (scripts/bench.py runs it), or directly.
 
 Runs the deployed stack on 127.0.0.1 (scripts/nginx_stack.py: Debian's nginx with
 deploy/nginx/clusterspace.conf, TLS with a self-signed certificate, gunicorn with 2
@@ -70,16 +70,11 @@ def fetch(stack, path, encoding=""):
         return response.read()
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 5)))
-    parser.add_argument("--connections", default="16,256")
-    parser.add_argument("--rounds", type=int, default=2, help="the best round counts")
-    args = parser.parse_args(argv)
+def measure(duration, connections=(16, 256), rounds=2):
+    """Every row of the table: ``(row name, connections, result, the file's result)``,
+    each the best of ``rounds``."""
     if shutil.which("wrk") is None:
         raise SystemExit("bench_nginx: wrk is missing (Debian: apt-get install wrk)")
-    connections = [int(c) for c in args.connections.split(",")]
-
     with Stack(database="sqlite", cache="locmem", quiet_access_log=True) as stack:
         stack.prepare()
         project = stack.django(
@@ -106,7 +101,7 @@ def main(argv=None):
         # (the machine is shared, and a neighbour's burst should not decide a ratio).
         best = {}
         url = stack.https_origin
-        for _round in range(args.rounds):
+        for _round in range(rounds):
             for name, path in pages:
                 for c in connections:
                     for kind, address, headers in (
@@ -114,23 +109,25 @@ def main(argv=None):
                         ("micro-cache", path, ()),
                         ("bypassed, to gunicorn", path, ["Cookie: csrftoken=bench"]),
                     ):
-                        result = wrk(url + address, c, args.duration, headers)
+                        result = wrk(url + address, c, duration, headers)
                         key = (name, c, kind)
                         if key not in best or result["rate"] > best[key]["rate"]:
                             errors = result["errors"] + best.get(key, {}).get("errors", 0)
                             best[key] = {**result, "errors": errors}
                         else:
                             best[key]["errors"] += result["errors"]
-        rows = [
-            (f"{name}: {kind}", c, result, best[(name, c, "same HTML as a file")])
-            for (name, c, kind), result in best.items()
-        ]
+    return [
+        (f"{name}: {kind}", c, result, best[(name, c, "same HTML as a file")])
+        for (name, c, kind), result in best.items()
+    ]
 
+
+def report(rows, duration, rounds):
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print()
     print(
-        f"== through nginx (https, {HOST}), wrk {args.duration} s per run, best of "
-        f"{args.rounds} rounds (errors: all rounds), 2 threads, "
+        f"== through nginx (https, {HOST}), wrk {duration} s per run, best of "
+        f"{rounds} rounds (errors: all rounds), 2 threads, "
         f"Accept-Encoding: {ACCEPT_ENCODING}; gunicorn with 2 workers behind it"
     )
     print(f"   {os.cpu_count()} CPUs shared by wrk, nginx and gunicorn; load average {load}")
@@ -147,6 +144,16 @@ def main(argv=None):
             f"{result['p99']:>8.2f} {result['errors']:>6} {ratio:>7.2f}"
         )
     sys.stdout.flush()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 5)))
+    parser.add_argument("--connections", default="16,256")
+    parser.add_argument("--rounds", type=int, default=2, help="the best round counts")
+    args = parser.parse_args(argv)
+    connections = [int(c) for c in args.connections.split(",")]
+    report(measure(args.duration, connections, args.rounds), args.duration, args.rounds)
 
 
 if __name__ == "__main__":

@@ -623,7 +623,7 @@ class DeployCheck:
     def check_edit_visible(self):
         public = self.pages["de"]["impressum"]
         self.visitor.get(public)  # in the micro-cache now
-        change = f"/de/admin/clusterspace/page/{self.info['impressum_pk']}/change/"
+        change = f"/de/admin/pages/page/{self.info['impressum_pk']}/change/"
         page = self.editor.get(change)
         expect(page.status == 200, f"{change}: {page.status}")
         fields = form_fields(page.text)

@@ -1,4 +1,5 @@
-"""The production stack on this machine, for scripts/deploy_check.py and bench_nginx.py.
+"""The production stack on this machine, for scripts/deploy_check.py and bench_nginx.py;
+its throwaway PostgreSQL cluster (``Postgres``) also serves scripts/bench.py.
 
 Debian's nginx with deploy/nginx/clusterspace.conf (rendered by deploy/render.py, a
 self-signed certificate made with openssl), gunicorn with gunicorn.conf.py and 2 workers,
@@ -31,7 +32,7 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 HOST = "127.0.0.1"
 
 sys.path.insert(0, str(DEPLOY))
-from render import render  # noqa: E402  (deploy/render.py, the operator's tool)
+from render import read_values, render  # noqa: E402  (deploy/render.py, the operator's tool)
 
 
 def free_port():
@@ -100,6 +101,62 @@ def _stop(process, sig=signal.SIGTERM, timeout=30):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+class Postgres:
+    """A throwaway PostgreSQL 15 cluster in ``folder`` on 127.0.0.1:``port`` (trust
+    authentication, fsync off, as CI's), for ``with`` (stopped at its end, also on
+    failure). As root, initdb and postgres run as the system user postgres, which they
+    require."""
+
+    def __init__(self, folder, port=None):
+        self.folder = Path(folder)
+        self.port = port or free_port()
+        self.run_as = []
+        self.pg_ctl = None
+
+    def __enter__(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            if not _user_exists("postgres"):
+                subprocess.run(
+                    ["useradd", "--system", "--home-dir", "/nonexistent", "--shell",
+                     "/usr/sbin/nologin", "postgres"],
+                    check=True,
+                )  # fmt: skip
+            shutil.chown(self.folder, "postgres")
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+        data = self.folder / "data"
+        subprocess.run(
+            [*self.run_as, str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
+             "--auth=trust", "--encoding=UTF8", "--no-locale"],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        options = (
+            f"-c listen_addresses={HOST} -c port={self.port} "
+            f"-c unix_socket_directories={self.folder} -c fsync=off"
+        )
+        self.pg_ctl = [*self.run_as, str(PG_BIN / "pg_ctl"), "-D", str(data)]
+        subprocess.run(
+            [*self.pg_ctl, "-l", str(self.folder / "server.log"), "-w", "-o", options, "start"],
+            check=True,
+            capture_output=True,
+        )
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run([*self.pg_ctl, "-m", "fast", "-w", "stop"], capture_output=True)
+
+    def create_database(self, name, template=None):
+        """A new database (a copy of ``template`` if given); its DATABASE_URL."""
+        subprocess.run(
+            [*self.run_as, str(PG_BIN / "createdb"), "-h", HOST, "-p", str(self.port),
+             "-U", "postgres", *(["--template", template] if template else []), name],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        return f"postgres://postgres@{HOST}:{self.port}/{name}"
 
 
 class Stack:
@@ -189,45 +246,8 @@ class Stack:
         return ssl.create_default_context(cafile=str(self.certificate))
 
     def start_postgres(self):
-        data = self.dir / "pg"
-        data.mkdir()
-        run_as = []
-        if self.root:  # initdb and postgres refuse root: they run as the user postgres
-            if not _user_exists("postgres"):
-                subprocess.run(
-                    ["useradd", "--system", "--home-dir", "/nonexistent", "--shell",
-                     "/usr/sbin/nologin", "postgres"],
-                    check=True,
-                )  # fmt: skip
-            shutil.chown(data, "postgres")
-            run_as = ["runuser", "-u", "postgres", "--"]
-        port = self.ports["pg"]
-        subprocess.run(
-            [*run_as, str(PG_BIN / "initdb"), "-D", str(data / "data"), "-U", "postgres",
-             "--auth=trust", "--encoding=UTF8", "--no-locale"],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
-        options = (
-            f"-c listen_addresses={HOST} -c port={port} -c unix_socket_directories={data} "
-            "-c fsync=off"
-        )
-        pg_ctl = [*run_as, str(PG_BIN / "pg_ctl"), "-D", str(data / "data")]
-        subprocess.run(
-            [*pg_ctl, "-l", str(data / "server.log"), "-w", "-o", options, "start"],
-            check=True,
-            capture_output=True,
-        )
-        self.exits.callback(
-            subprocess.run, [*pg_ctl, "-m", "fast", "-w", "stop"], capture_output=True
-        )
-        subprocess.run(
-            [*run_as, str(PG_BIN / "createdb"), "-h", HOST, "-p", str(port), "-U", "postgres",
-             "clusterspace"],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
-        return f"postgres://postgres@{HOST}:{port}/clusterspace"
+        postgres = self.exits.enter_context(Postgres(self.dir / "pg", self.ports["pg"]))
+        return postgres.create_database("clusterspace")
 
     def start_redis(self):
         port = self.ports["redis"]
@@ -358,9 +378,12 @@ class Stack:
         nginx_dir = self.nginx_dir
         for sub in ("logs", "cache", "temp", "sites"):
             (nginx_dir / sub).mkdir(parents=True, exist_ok=True)
-        # The error pages as they are in deploy/errors/, copied where nginx's workers may
-        # read them whatever the checkout's permissions.
-        shutil.copytree(DEPLOY / "errors", nginx_dir / "errors", dirs_exist_ok=True)
+        # The error pages of deploy/errors/, rendered with the site's identity as an
+        # operator does (manage.py identity_values), where nginx's workers may read them.
+        (nginx_dir / "errors").mkdir(parents=True, exist_ok=True)
+        identity = read_values(self.manage("identity_values").splitlines())
+        for page in sorted((DEPLOY / "errors").glob("*.html")):
+            (nginx_dir / "errors" / page.name).write_text(render(page.read_text(), identity))
         site = render((DEPLOY / "nginx" / "clusterspace.conf").read_text(), self.site_values())
         (nginx_dir / "sites" / "clusterspace.conf").write_text(site)
         user = ""

@@ -1,21 +1,18 @@
-"""The search index's entries."""
+"""The search index: one entry per public page a visitor can find (docs/search.md)."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# The texts an entry is found by, in the order of FTS5's columns: titles, names, texts.
+SEARCHED = ("title_de", "title_en", "names", "text_de", "text_en")
+
 
 class SearchEntry(models.Model):
-    """One public entry as the site-wide search finds it (``search.query``).
-
-    Written only by ``search.index`` from the content models, whenever they
-    change (signals) and by ``manage.py rebuild_search_index``: an entry exists only
-    while what it stands for is public. The ``*_key`` columns hold the texts folded for
-    matching (``search.key``); the rest is what a result shows. The database indexes
-    them: on PostgreSQL a ``document`` tsvector column (filled by a trigger, GIN index)
-    and a trigram index on ``folded``; on SQLite an FTS5 table with the trigram tokenizer
-    over ``folded``, kept in step by triggers (migration ``0006_search_entry``).
-    """
+    """What search finds and shows of a public entry, written by ``search.index``. The
+    ``folded_*`` columns hold the searched texts as ``fold()`` writes them, a character
+    for each: SQLite's FTS5 table indexes them, PostgreSQL's ``document`` weighs them."""
 
     class Kind(models.TextChoices):
         PROJECT = "project", _("Projekt")
@@ -27,23 +24,23 @@ class SearchEntry(models.Model):
 
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
     object_id = models.PositiveIntegerField(_("Eintrag"))
-    # Ties in the ranking: projects first, then organisations, people, reports …
     kind_order = models.PositiveSmallIntegerField(_("Reihenfolge der Art"), default=0)
     url_name = models.CharField(_("URL-Name"), max_length=100)
     url_kwargs = models.JSONField(_("URL-Parameter"), default=dict, blank=True)
     url_anchor = models.CharField(_("Anker"), max_length=50, blank=True)
     title_de = models.CharField(_("Titel (deutsch)"), max_length=500)
     title_en = models.CharField(_("Titel (englisch)"), max_length=500, blank=True)
+    names = models.TextField(_("Namen"), blank=True)
     text_de = models.TextField(_("Text (deutsch)"), blank=True)
     text_en = models.TextField(_("Text (englisch)"), blank=True)
     details_de = models.CharField(_("Angaben (deutsch)"), max_length=500, blank=True)
     details_en = models.CharField(_("Angaben (englisch)"), max_length=500, blank=True)
-    title_key_de = models.TextField(_("Suchschlüssel Titel (deutsch)"), blank=True)
-    title_key_en = models.TextField(_("Suchschlüssel Titel (englisch)"), blank=True)
-    names_key = models.TextField(_("Suchschlüssel Namen"), blank=True)
-    text_key_de = models.TextField(_("Suchschlüssel Text (deutsch)"), blank=True)
-    text_key_en = models.TextField(_("Suchschlüssel Text (englisch)"), blank=True)
-    folded = models.TextField(_("Suchschlüssel gesamt"), blank=True)
+    folded_title_de = models.CharField(max_length=501, blank=True)
+    folded_title_en = models.CharField(max_length=501, blank=True)
+    folded_names = models.TextField(blank=True)
+    folded_text_de = models.TextField(blank=True)
+    folded_text_en = models.TextField(blank=True)
+    document = SearchVectorField(null=True)  # PostgreSQL only
 
     class Meta:
         ordering = ["kind_order", "title_de"]
@@ -58,3 +55,39 @@ class SearchEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse(self.url_name, kwargs=self.url_kwargs) + self.url_anchor
+
+
+class FTS5Table(models.TextField):
+    """The hidden column an FTS5 table has under its own name: ``search_fts MATCH …``."""
+
+
+@FTS5Table.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class SearchMatch(models.Model):
+    """SQLite only: the FTS5 table over the entries' folded columns (migration 0001),
+    joined to an entry by its row id."""
+
+    entry = models.OneToOneField(
+        SearchEntry, models.DO_NOTHING, primary_key=True, db_column="rowid", related_name="match"
+    )
+    fts = FTS5Table(db_column="search_fts")
+
+    class Meta:
+        managed = False
+        db_table = "search_fts"
+        ordering = ["entry"]
+        verbose_name = verbose_name_plural = _("Treffer im Volltextindex")
+
+    def __str__(self):
+        return str(self.entry)
+
+    def get_absolute_url(self):
+        return self.entry.get_absolute_url()

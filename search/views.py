@@ -2,10 +2,12 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from .models import SearchEntry
 from .offline import EXPORT_ENVIRON_KEY
-from .query import MAX_QUERY_LENGTH, Query, search_with_fallback
+from .query import MAX_QUERY_LENGTH, Query, counts, matching, results, similar
 
 # Ten results a page, as search engines show them: the best matches at a glance.
 RESULTS_PER_PAGE = 10
@@ -13,17 +15,22 @@ RESULTS_PER_PAGE = 10
 
 @require_safe
 def search(request):
-    """Results across projects, organisations, people, reports and interviews.
-
-    Always answers 200: an empty, too short, overlong or odd query gets a note and the
-    form again, never an error.
-    """
-    raw = request.GET.get("q", "")
-    query = Query.parse(raw)
-    hits = search_with_fallback(query)
-    # The database counts and reads one page: the same queries however large the archive.
-    page = Paginator(hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    total = page.paginator.count
+    """Always answers 200: an empty, too short, overlong or odd query gets a note and the
+    form again, never an error. The number of matches per kind is one query, the ids of a
+    page one more and their texts a third."""
+    query = Query.parse(request.GET.get("q", ""))
+    entries, numbers, approximate = None, {}, False
+    if query:
+        entries = matching(query)
+        numbers = counts(entries)
+        if not numbers and (entries := similar(query)) is not None:
+            numbers, approximate = counts(entries), True
+    total = sum(numbers.values())
+    # Pages of numbers: the database reads only the ids of the page asked for.
+    page = Paginator(range(total), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    ids = []
+    if total:
+        ids = list(entries.values_list("pk", flat=True)[page.start_index() - 1 : page.end_index()])
     return render(
         request,
         "search/search.html",
@@ -31,10 +38,14 @@ def search(request):
             "query": query,
             "submitted": "q" in request.GET,
             "page_obj": page,
-            "results": list(page.object_list),
-            "counts": hits.counts() if total else [],
+            "results": results(ids, query, translation.get_language()) if ids else [],
+            "counts": [
+                (kind, label, numbers[kind])
+                for kind, label in SearchEntry.Kind.choices
+                if kind in numbers
+            ],
             "total": total,
-            "approximate": hits.approximate,
+            "approximate": approximate,
             "max_length": MAX_QUERY_LENGTH,
             # The static export searches in the browser instead (search.offline).
             "offline_index": request.META.get(EXPORT_ENVIRON_KEY, ""),

@@ -1,21 +1,6 @@
-"""The whole public site as static files: what ``manage.py export_site`` writes.
-
-The site is crawled in-process with Django's test ``Client``, as an anonymous visitor,
-from ``/de/``, ``/en/``, the sitemap and robots.txt, following every internal link: so
-the export holds whatever pages the site has, and nothing a visitor cannot reach.
-
-Each page is written as ``…/index.html`` at its own path, every other file (stylesheet,
-pictures, report PDFs, feeds, open data, sitemap.xml, robots.txt) at the path the pages
-link to; any static web server then serves the folder at the site's root. A static
-server ignores query strings, so a page reached with one (``/de/projekte/?page=2``) is
-written to a path of its own (``/de/projekte/page=2/``) and the links to it are rewritten;
-``=`` never occurs in the site's slugs, so such a path cannot meet a real page. The
-search page, whose queries a static server cannot answer, gets the offline search
-(``static/js/search.js``) and its index (``offline_search``) instead.
-
-Absolute addresses (canonical and language links, sitemap, feeds, structured data, open
-data) name the live host only when ``base_url`` is given; otherwise they are written as
-paths from the site's root.
+"""The whole public site as static files (``manage.py export_site``): crawled in-process
+as an anonymous visitor, every page written at its own path, query strings turned into
+paths, the search page given the offline search (docs/deployment.md, "Frozen mode").
 """
 
 import hashlib
@@ -81,7 +66,7 @@ class Fetched:
 
 
 @dataclass
-class Result:
+class ExportSummary:
     pages: dict = field(default_factory=dict)  # the export's path → the live address
     files: int = 0
     bytes: int = 0
@@ -148,7 +133,7 @@ class Exporter:
         self.scheme, self.host = parts.scheme, parts.netloc
         self.progress = progress or (lambda message: None)
         self.warc = warc
-        self.result = Result()
+        self.result = ExportSummary()
         admin = settings.ADMIN_URL.strip("/")
         self.excluded = tuple(f"/{code}/{admin}/" for code, _name in settings.LANGUAGES)
         self.search_paths = set()

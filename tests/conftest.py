@@ -34,11 +34,12 @@ def page_cache(settings):
 
 @pytest.fixture
 def archive(db):
-    """The source page's content: five projects with their people, funders and reports."""
+    """The source page's content: five projects with their people, funders and reports,
+    and the site's identity (the chair, its university …)."""
     from search import index as search_index
 
     with search_index.deferred():  # the search index written once, as load_archive does
-        call_command("loaddata", "archive", verbosity=0)
+        call_command("loaddata", "archive", "identity", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,11 @@
 """Values every page template needs."""
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+
+from pages.models import SiteIdentity
 
 
 def site(request):
-    # Translated once per page in the page's language (each use of a lazy translation
-    # would look the text up again).
-    return {
-        "SITE_NAME": _("Projektarchiv"),
-        "CHAIR_NAME": _("Professur für Organisationstheorie"),
-        "UNIVERSITY_NAME": _("Helmut-Schmidt-Universität Hamburg"),
-        "DEBUG": settings.DEBUG,
-    }
+    # The site's identity, one query per page; its translated fields read the page's
+    # language (modeltranslation), and {% tr IDENTITY "chair" %} marks a German fallback.
+    return {"IDENTITY": SiteIdentity.current(), "DEBUG": settings.DEBUG}

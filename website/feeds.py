@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from pages.models import SiteIdentity
 from projects.models import Project
 from reports.models import AnnualReport
 
@@ -18,8 +19,12 @@ MAX_ITEMS = 50
 class ArchiveFeed(Feed):
     feed_type = Atom1Feed
 
-    def title(self):
-        return _("Projektarchiv der Professur für Organisationstheorie")
+    def get_object(self, request, *args, **kwargs):
+        # The site's identity names the feed and its author (one query).
+        return SiteIdentity.current()
+
+    def title(self, identity):
+        return identity.title
 
     def subtitle(self):
         return _("Neue und geänderte Projekte und Jahresberichte")
@@ -30,8 +35,8 @@ class ArchiveFeed(Feed):
     def feed_url(self):
         return reverse("website:feed")
 
-    def author_name(self):
-        return _("Professur für Organisationstheorie")
+    def author_name(self, identity):
+        return identity.chair
 
     def items(self):
         projects = Project.objects.published().order_by("-updated_at")[:MAX_ITEMS]

@@ -1,15 +1,6 @@
-"""Filters for the project list: status, funder, person, year; combinable, in the URL.
-
-Plain GET parameters (``?status=laufend&funder=efre&person=stephan-duschek&year=2021``)
-so that every filtered list has an address to share. A value that names nothing (a
-mistyped slug, a year out of range) is ignored with a note; it never causes an error.
-
-The person filter reaches into ``people`` (roles), so the filters and their page are
-composed here rather than in ``projects``.
-
-A funder or person list of more than ``CHOICE_LIMIT`` entries is no list to choose from
-(and no page to send): the field then takes a name to type instead, matched in the
-database, and a link's slug still works.
+"""The project list's filters (status, funder, person, year) as plain GET parameters, so
+that every filtered list has an address; a value that names nothing is ignored with a
+note. Composed here because the person filter reaches into ``people``.
 """
 
 from django import forms

@@ -1,14 +1,6 @@
-"""schema.org data (JSON-LD) for search engines: projects, people, organisations, the site.
-
-Only what the archive holds: no amounts for grants (the source names none), no personal
-data beyond names, titles and affiliations as listed. Every function takes objects that
-the page has already loaded (``website.views.for_project_page``,
-``PersonQuerySet.for_listing``) and runs no query of its own.
-
-``to_script`` writes the data as ``<script type="application/ld+json">``: a data block
-that browsers never execute, so a Content Security Policy without inline scripts does not
-object. The JSON is escaped like Django's ``json_script``, so "</script>" inside a title
-cannot end the element.
+"""schema.org data (JSON-LD) for search engines, only what the archive holds, built from
+the objects a page has already loaded (no query of its own) and escaped so that nothing
+in it can end its ``<script type="application/ld+json">`` element.
 """
 
 import json
@@ -23,8 +15,7 @@ from django.utils.translation import gettext as _
 SCHEMA = "https://schema.org"
 
 # The characters json_script escapes: nothing in the JSON can close the element or start
-# a comment or an entity. Three replace() calls: str.translate with a mapping was 30 times
-# slower on a project's 3 KB of JSON.
+# a comment or an entity. Three replace() calls, the quickest way (docs/performance.md).
 _ESCAPES = ((">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026"))
 
 
@@ -40,17 +31,19 @@ def _absolute(request, path):
     return request.build_absolute_uri(path)
 
 
-def chair(request):
-    """The chair the projects belong to, inside its university."""
-    return {
-        "@type": "Organization",
-        "name": _("Professur für Organisationstheorie"),
-        "parentOrganization": {
-            "@type": "CollegeOrUniversity",
-            "name": _("Helmut-Schmidt-Universität Hamburg"),
-            "url": "https://www.hsu-hh.de/",
-        },
-    }
+def chair(request, identity):
+    """The chair the projects belong to, inside its university (``SiteIdentity``)."""
+    university = {"@type": "CollegeOrUniversity", "name": identity.institution}
+    if identity.institution_url:
+        university["url"] = identity.institution_url
+    data = {"@type": "Organization", "name": identity.chair, "parentOrganization": university}
+    if identity.head:
+        data["employee"] = {"@type": "Person", "name": identity.head}
+    if identity.contact_email_address:
+        data["email"] = identity.contact_email_address
+    if identity.has_logo:
+        data["logo"] = _absolute(request, identity.logo_fallback.url)
+    return data
 
 
 def organisation(request, org, *names_as_listed):
@@ -128,8 +121,9 @@ def _month(month):
     return month.isoformat() if month else None
 
 
-def project(request, item):
-    """A project as a ResearchProject: its funders and grants, members and their roles."""
+def project(request, item, identity):
+    """A project as a ResearchProject: its funders and grants, members and their roles;
+    ``identity`` is the site's (``pages.models.SiteIdentity``)."""
     url = _absolute(request, item.get_absolute_url())
     data = {
         "@context": SCHEMA,
@@ -139,7 +133,7 @@ def project(request, item):
         "url": url,
         "inLanguage": get_language(),
         "foundingDate": _month(item.start),
-        "parentOrganization": chair(request),
+        "parentOrganization": chair(request, identity),
     }
     if item.end:
         data["dissolutionDate"] = _month(item.end)
@@ -236,15 +230,16 @@ def organisation_page(request, org, fundings):
     return {"@context": SCHEMA, "@graph": [org_data, *grants]}
 
 
-def website(request):
+def website(request, identity):
     """The site itself, with its search: search engines may offer a search box."""
     home = _absolute(request, reverse("projects:index"))
     search_url = _absolute(request, reverse("search:search"))
     return {
         "@context": SCHEMA,
         "@type": "WebSite",
-        "name": _("Projektarchiv der Professur für Organisationstheorie"),
+        "name": identity.title,
         "url": home,
+        "publisher": chair(request, identity),
         "inLanguage": get_language(),
         "potentialAction": {
             "@type": "SearchAction",

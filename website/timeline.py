@@ -1,18 +1,5 @@
-"""The projects' timeline: each published project as a bar, month by month, as SVG.
-
-The home page draws the newest projects (``HOME_WINDOW``); the whole timeline is
-reachable by decade, a page per decade (``/de/zeitleiste/2010/``) with the projects that
-ran in it, in pages of ``DECADE_PAGE_SIZE``: no page draws the whole archive.
-
-Drawn on the server from the projects' data, so a new project appears by itself. The
-current month is a dashed line ("heute"); ongoing projects are drawn in a stronger colour
-and say "laufend" in their label, so the state does not rest on colour alone. A lineage
-(``Project.predecessor``) is an arrow from the end of one bar to the start of the next.
-
-The SVG is an image (``role="img"`` with a title and description); the same facts are in
-the text alternative next to it, a list with links (``templates/includes/_timeline.html``).
-Colours are presentation attributes, not inline styles, so a strict Content Security
-Policy does not block them; ``static/css/site.css`` may override them by class.
+"""The projects' timeline as SVG, drawn on the server from the projects' dates: the
+newest on the home page, the rest by decade, a page at a time (docs/pages.md).
 """
 
 from dataclasses import dataclass

@@ -1,20 +1,6 @@
-"""Translated content with its language: German text on an English page says so.
-
-Visitors read the content fields (titles, descriptions, names) in the page's language.
-Where a field's English value is empty, modeltranslation shows the German one instead,
-field by field; these tags mark such text with ``lang="de"`` so that screen readers
-switch their voice and browsers hyphenate it as German.
-
-Load with ``{% load i18n_tags %}``:
-
-``{% tr project "title" %}``
-    The field's value, escaped; inside ``<span lang="de">`` when it falls back.
-``{% tr funding %}``
-    An object's name as its ``__str__`` (or ``Funding.display_name``) writes it, each
-    translated part marked on its own: "European Regional Development Fund (ERDF)".
-``<div class="prose"{% lang_attr project "description" %}>``
-    For block content: `` lang="de"`` on the element when the field falls back,
-    nothing otherwise.
+"""Translated content with its language (``{% load i18n_tags %}``): where an English
+field is empty and modeltranslation shows the German one, ``{% tr %}`` and
+``{% lang_attr %}`` mark it ``lang="de"`` for screen readers (docs/pages.md).
 """
 
 import functools

@@ -6,7 +6,6 @@ Load with ``{% load link_tags %}``.
 from django import template
 
 from linkchecks.checks import problem_links, wayback_url
-from linkchecks.models import LinkCheck
 
 register = template.Library()
 
@@ -36,10 +35,3 @@ def link_problem(context, url):
         "last_ok": last_ok,
         "archived": wayback_url(url, last_ok) if last_ok else "",
     }
-
-
-@register.simple_tag
-def link_counts():
-    """{"broken", "unreachable", "moved": number of addresses}, for the admin index."""
-    counts = LinkCheck.objects.counts()
-    return {state: counts.get(state, 0) for state in ("broken", "unreachable", "moved")}

@@ -1,21 +1,24 @@
 """The search index: a table of public entries and what each database needs to search it.
 
 PostgreSQL: the extensions unaccent and pg_trgm, text search configurations that fold
-accents before stemming (German and English), a ``document`` tsvector column filled by a
-trigger from the folded keys (weights: titles A, names B, texts C) with a GIN index, and
-a trigram index on ``folded`` for parts of words and misspellings.
+accents before stemming (German and English), a GIN index on the weighted ``document``
+and trigram indexes on the folded columns, for parts of words and misspellings.
 
-SQLite: an FTS5 table with the trigram tokenizer over ``folded`` (external content: the
-entry table), kept in step with it by triggers, as the FTS5 documentation shows.
+SQLite: an FTS5 table with the trigram tokenizer over the folded columns (external
+content: the entry table), kept in step with it by triggers, as the FTS5 documentation
+shows. SearchMatch is that table's model (unmanaged).
 """
 
 from django.db import migrations, models
+import django.contrib.postgres.search
+import django.db.models.deletion
+import search.models
 
 TABLE = "search_searchentry"
+FOLDED = ["folded_title_de", "folded_title_en", "folded_names", "folded_text_de", "folded_text_en"]
 
 # Extensions are created if missing and left in place going backwards: other schemas of
-# the database may use them. (django.contrib.postgres's CreateExtension would drop them,
-# and its way back does not check the database's vendor.)
+# the database may use them.
 POSTGRESQL_FORWARDS = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -25,49 +28,34 @@ POSTGRESQL_FORWARDS = [
     "CREATE TEXT SEARCH CONFIGURATION search_en (COPY = english)",
     "ALTER TEXT SEARCH CONFIGURATION search_en "
     "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem",
-    f"ALTER TABLE {TABLE} ADD COLUMN document tsvector",
-    f"""CREATE FUNCTION {TABLE}_document() RETURNS trigger AS $$
-BEGIN
-  NEW.document :=
-    setweight(to_tsvector('search_de', NEW.title_key_de), 'A') ||
-    setweight(to_tsvector('search_en', NEW.title_key_en), 'A') ||
-    setweight(to_tsvector('simple', NEW.names_key), 'B') ||
-    setweight(to_tsvector('search_de', NEW.text_key_de), 'C') ||
-    setweight(to_tsvector('search_en', NEW.text_key_en), 'C');
-  RETURN NEW;
-END
-$$ LANGUAGE plpgsql""",
-    f"""CREATE TRIGGER {TABLE}_document BEFORE INSERT OR UPDATE ON {TABLE}
-FOR EACH ROW EXECUTE FUNCTION {TABLE}_document()""",
-    f"CREATE INDEX {TABLE}_document_gin ON {TABLE} USING gin (document)",
-    f"CREATE INDEX {TABLE}_folded_trgm ON {TABLE} USING gin (folded gin_trgm_ops)",
+    f"CREATE INDEX search_document ON {TABLE} USING gin (document)",
+    *(f"CREATE INDEX search_{column}_trgm ON {TABLE} USING gin ({column} gin_trgm_ops)"
+      for column in FOLDED),
 ]
 POSTGRESQL_BACKWARDS = [
-    f"DROP INDEX IF EXISTS {TABLE}_folded_trgm",
-    f"DROP INDEX IF EXISTS {TABLE}_document_gin",
-    f"DROP TRIGGER IF EXISTS {TABLE}_document ON {TABLE}",
-    f"DROP FUNCTION IF EXISTS {TABLE}_document()",
-    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS document",
+    *(f"DROP INDEX IF EXISTS search_{column}_trgm" for column in FOLDED),
+    "DROP INDEX IF EXISTS search_document",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS search_en",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS search_de",
 ]
 
 FTS = "search_fts"
+COLUMNS = ", ".join(FOLDED)
+NEW = ", ".join(f"new.{column}" for column in FOLDED)
+OLD = ", ".join(f"old.{column}" for column in FOLDED)
 SQLITE_FORWARDS = [
     f"""CREATE VIRTUAL TABLE {FTS} USING fts5(
-  folded, content='{TABLE}', content_rowid='id', tokenize='trigram')""",
+  {COLUMNS}, content='{TABLE}', content_rowid='id', tokenize='trigram')""",
     f"""CREATE TRIGGER {FTS}_insert AFTER INSERT ON {TABLE} BEGIN
-  INSERT INTO {FTS}(rowid, folded) VALUES (new.id, new.folded);
+  INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES (new.id, {NEW});
 END""",
     f"""CREATE TRIGGER {FTS}_delete AFTER DELETE ON {TABLE} BEGIN
-  INSERT INTO {FTS}({FTS}, rowid, folded) VALUES ('delete', old.id, old.folded);
+  INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES ('delete', old.id, {OLD});
 END""",
     f"""CREATE TRIGGER {FTS}_update AFTER UPDATE ON {TABLE} BEGIN
-  INSERT INTO {FTS}({FTS}, rowid, folded) VALUES ('delete', old.id, old.folded);
-  INSERT INTO {FTS}(rowid, folded) VALUES (new.id, new.folded);
+  INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES ('delete', old.id, {OLD});
+  INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES (new.id, {NEW});
 END""",
-    # Entries written before the table existed (none after CreateModel; kept for safety).
-    f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
 ]
 SQLITE_BACKWARDS = [
     f"DROP TRIGGER IF EXISTS {FTS}_update",
@@ -85,8 +73,8 @@ def _run(statements_by_vendor):
     return run
 
 
-create_search_index = _run({"postgresql": POSTGRESQL_FORWARDS, "sqlite": SQLITE_FORWARDS})
-drop_search_index = _run({"postgresql": POSTGRESQL_BACKWARDS, "sqlite": SQLITE_BACKWARDS})
+create_search_structures = _run({"postgresql": POSTGRESQL_FORWARDS, "sqlite": SQLITE_FORWARDS})
+drop_search_structures = _run({"postgresql": POSTGRESQL_BACKWARDS, "sqlite": SQLITE_BACKWARDS})
 
 
 class Migration(migrations.Migration):
@@ -110,23 +98,41 @@ class Migration(migrations.Migration):
                 ('url_anchor', models.CharField(blank=True, max_length=50, verbose_name='Anker')),
                 ('title_de', models.CharField(max_length=500, verbose_name='Titel (deutsch)')),
                 ('title_en', models.CharField(blank=True, max_length=500, verbose_name='Titel (englisch)')),
+                ('names', models.TextField(blank=True, verbose_name='Namen')),
                 ('text_de', models.TextField(blank=True, verbose_name='Text (deutsch)')),
                 ('text_en', models.TextField(blank=True, verbose_name='Text (englisch)')),
                 ('details_de', models.CharField(blank=True, max_length=500, verbose_name='Angaben (deutsch)')),
                 ('details_en', models.CharField(blank=True, max_length=500, verbose_name='Angaben (englisch)')),
-                ('title_key_de', models.TextField(blank=True, verbose_name='Suchschlüssel Titel (deutsch)')),
-                ('title_key_en', models.TextField(blank=True, verbose_name='Suchschlüssel Titel (englisch)')),
-                ('names_key', models.TextField(blank=True, verbose_name='Suchschlüssel Namen')),
-                ('text_key_de', models.TextField(blank=True, verbose_name='Suchschlüssel Text (deutsch)')),
-                ('text_key_en', models.TextField(blank=True, verbose_name='Suchschlüssel Text (englisch)')),
-                ('folded', models.TextField(blank=True, verbose_name='Suchschlüssel gesamt')),
+                ('folded_title_de', models.CharField(blank=True, max_length=501)),
+                ('folded_title_en', models.CharField(blank=True, max_length=501)),
+                ('folded_names', models.TextField(blank=True)),
+                ('folded_text_de', models.TextField(blank=True)),
+                ('folded_text_en', models.TextField(blank=True)),
+                ('document', django.contrib.postgres.search.SearchVectorField(null=True)),
             ],
             options={
                 'verbose_name': 'Sucheintrag',
                 'verbose_name_plural': 'Sucheinträge',
                 'ordering': ['kind_order', 'title_de'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='unique_search_entry')],
             },
         ),
-        migrations.RunPython(create_search_index, drop_search_index),
+        migrations.CreateModel(
+            name='SearchMatch',
+            fields=[
+                ('entry', models.OneToOneField(db_column='rowid', on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='match', serialize=False, to='search.searchentry')),
+                ('fts', search.models.FTS5Table(db_column='search_fts')),
+            ],
+            options={
+                'verbose_name': 'Treffer im Volltextindex',
+                'verbose_name_plural': 'Treffer im Volltextindex',
+                'db_table': 'search_fts',
+                'ordering': ['entry'],
+                'managed': False,
+            },
+        ),
+        migrations.AddConstraint(
+            model_name='searchentry',
+            constraint=models.UniqueConstraint(fields=('kind', 'object_id'), name='unique_search_entry'),
+        ),
+        migrations.RunPython(create_search_structures, drop_search_structures),
     ]

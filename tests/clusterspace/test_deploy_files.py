@@ -10,7 +10,9 @@ import pytest
 from django.conf import settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-TEMPLATES = sorted([*DEPLOY.glob("nginx/*.conf"), *DEPLOY.glob("systemd/*")])
+TEMPLATES = sorted(
+    [*DEPLOY.glob("nginx/*.conf"), *DEPLOY.glob("systemd/*"), *DEPLOY.glob("errors/*.html")]
+)
 
 
 def load_render():
@@ -31,6 +33,23 @@ def test_render_fills_every_placeholder_and_refuses_a_missing_one():
         render.render(text, {"HTTPS_LISTEN": "443"})
     with pytest.raises(render.RenderError, match="HTTPS_LISTEN"):
         render.render(text, {"HTTPS_LISTEN": " ", "SERVER_NAME": "a.example"})
+
+
+def test_render_reads_values_from_a_file_and_refuses_a_malformed_line(tmp_path, capsys):
+    values = tmp_path / "identity.values"
+    values.write_text("# the identity\nCHAIR=Lehrstuhl für Fiktion\n\nARCHIVE_NAME=Archiv\n")
+    page = tmp_path / "page.html"
+    page.write_text("<p>@ARCHIVE_NAME@ · @CHAIR@ · @INSTITUTION@</p>\n")
+    assert render.main([str(page), "--values", str(values), "INSTITUTION=Uni"]) == 0
+    assert capsys.readouterr().out == "<p>Archiv · Lehrstuhl für Fiktion · Uni</p>\n"
+    values.write_text("kein Wert\n")
+    assert render.main([str(page), "--values", str(values)]) == 1
+    assert "expected NAME=value" in capsys.readouterr().err
+
+
+def test_the_error_pages_name_the_identity_and_nothing_else():
+    for page in sorted(DEPLOY.glob("errors/*.html")):
+        assert render.placeholders(page.read_text()) == {"ARCHIVE_NAME", "CHAIR", "INSTITUTION"}
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: path.name)

@@ -413,6 +413,7 @@ def test_media_view_serves_uploaded_pictures(client, picture):
         "/media/jahresberichte/bericht.pdf",  # PDFs only through the reports' view
     ],
 )
+@pytest.mark.django_db  # the 404 page names the site's identity
 def test_media_view_refuses_everything_else(client, picture, url):
     assert client.get(url).status_code == 404
 
@@ -435,6 +436,7 @@ def test_file_responses_stay_inside_media_root(rf, picture, media_root, name):
     assert file_response(rf.get("/"), default_storage, "personen/portrait.png").status_code == 200
 
 
+@pytest.mark.django_db  # the 404 page names the site's identity
 def test_media_view_hands_over_to_nginx_with_x_accel_redirect(client, picture, settings):
     settings.MEDIA_ACCEL_REDIRECT_PREFIX = "/_media/"
     response = client.get("/media/personen/portrait.png")
@@ -469,6 +471,7 @@ def test_media_view_answers_like_the_report_download(client, picture):
     assert b"".join(part.streaming_content) == PNG[:8]
 
 
+@pytest.mark.django_db  # the 404 page names the site's identity
 def test_media_view_refuses_a_folder_named_like_a_picture(client, picture, media_root):
     (media_root / "personen" / "ordner.png").mkdir()
     assert client.get("/media/personen/ordner.png").status_code == 404

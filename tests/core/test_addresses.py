@@ -1,10 +1,14 @@
 """Addresses that never break: a changed slug leaves a permanent redirect behind."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from core.addresses import REDIRECT_MAX_AGE
 from core.models import OldSlug
 from people.models import Person
 from projects.models import Organisation, Project
@@ -57,6 +61,48 @@ def test_an_old_address_redirects_permanently_with_its_query(client, archive, ca
     response = client.get(old, {"seite": "2"})
     assert response.status_code == 301
     assert response["Location"] == f"{new}?seite=2"
+    # A bounded lifetime, as long as the address has been old (seconds here).
+    cache_control = dict(
+        part.strip().partition("=")[::2] for part in response["Cache-Control"].split(",")
+    )
+    assert "public" in cache_control and 0 <= int(cache_control["max-age"]) < 60
+
+
+def test_a_redirect_to_an_unpublished_entry_is_private_to_the_editor(admin_client, archive):
+    project = Project.objects.get(slug=CCS)
+    old = project.get_absolute_url()
+    project.published = False
+    rename(project, "entwurf")
+    response = admin_client.get(old)
+    assert response.status_code == 301
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+
+def test_a_redirect_is_kept_as_long_as_it_has_stood_and_a_day_at_most(client, archive):
+    project = Project.objects.get(slug=CCS)
+    old_address = project.get_absolute_url()
+    rename(project, "neue-adresse")
+    old = OldSlug.objects.get(slug=CCS)
+    for age, low, high in (
+        (timedelta(minutes=5), 300, 330),
+        (timedelta(days=30), REDIRECT_MAX_AGE, REDIRECT_MAX_AGE),
+    ):
+        OldSlug.objects.filter(pk=old.pk).update(replaced_at=timezone.now() - age)
+        cache_control = client.get(old_address)["Cache-Control"]
+        assert low <= int(re.search(r"max-age=(\d+)", cache_control).group(1)) <= high
+    assert REDIRECT_MAX_AGE == 24 * 60 * 60
+
+
+def test_renamed_back_the_first_address_answers_again(client, archive):
+    project = Project.objects.get(slug=CCS)
+    first = project.get_absolute_url()
+    rename(project, "zwischenadresse")
+    second = project.get_absolute_url()
+    assert client.get(first)["Location"] == second
+    rename(project, CCS)
+    assert client.get(first).status_code == 200
+    response = client.get(second)
+    assert (response.status_code, response["Location"]) == (301, first)
 
 
 def test_a_report_download_redirects_too(client, archive):

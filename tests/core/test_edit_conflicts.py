@@ -232,3 +232,56 @@ def test_the_change_form_says_who_else_has_it_open(anna, julia, archive):
     again = julia.get(change_url(project))
     assert not [m for m in messages_of(again) if "Anna Vogel" in m]
     assert EditPresence.objects.count() == 1  # Julia's own
+
+
+def changelist_url(model):
+    meta = model._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+
+
+def test_delete_selected_is_refused_for_an_entry_changed_since_the_confirmation(
+    anna, julia, archive
+):
+    interviews = list(Interview.objects.order_by("pk"))
+    person = Person.objects.order_by("pk").first()
+    selection = {"action": "delete_selected", "_selected_action": [str(i.pk) for i in interviews]}
+    # Anna selects the interviews and is asked to confirm.
+    confirmation = anna.post(changelist_url(Interview), selection)
+    assert confirmation.status_code == 200
+    assert "Sind Sie sicher" in confirmation.content.decode()
+    # Julia changes one of them in between.
+    changed = interviews[0]
+    julia.post(
+        change_url(changed),
+        change_form_data(julia.get(change_url(changed)), title_de="Neuer Titel"),
+    )
+    changed.refresh_from_db()
+    assert changed.title_de == "Neuer Titel"
+    refused = anna.post(changelist_url(Interview), {**selection, "post": "yes"}, follow=True)
+    assert Interview.objects.count() == len(interviews)  # nothing deleted
+    (message,) = messages_of(refused)
+    assert message.startswith("Nichts gelöscht:")
+    assert "Neuer Titel" in message and "Julia Alrutz" in message
+    # Confirmed again, having seen the new state, the deletion goes through.
+    assert anna.post(changelist_url(Interview), selection).status_code == 200
+    done = anna.post(changelist_url(Interview), {**selection, "post": "yes"}, follow=True)
+    assert Interview.objects.count() == 0
+    assert any("gelöscht" in message and "Nichts" not in message for message in messages_of(done))
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_delete_selected_unchanged_entries_go_at_once(anna, archive):
+    projects = Project.objects.filter(published=True).order_by("pk")[:1]
+    selection = {"action": "delete_selected", "_selected_action": [str(p.pk) for p in projects]}
+    assert anna.post(changelist_url(Project), selection).status_code == 200
+    anna.post(changelist_url(Project), {**selection, "post": "yes"})
+    assert not Project.objects.filter(pk__in=[p.pk for p in projects]).exists()
+
+
+def test_delete_selected_without_its_confirmation_page_deletes_nothing(anna, archive):
+    """A confirmation posted without the page having been shown (a stale or forged form)
+    has no remembered state: refused like a changed entry."""
+    interview = Interview.objects.order_by("pk").first()
+    selection = {"action": "delete_selected", "_selected_action": [str(interview.pk)]}
+    anna.post(changelist_url(Interview), {**selection, "post": "yes"})
+    assert Interview.objects.filter(pk=interview.pk).exists()

@@ -64,12 +64,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_HEAD(self):
         self.server.requests.append(("HEAD", self.path, self.headers.get("Range")))
+        self.server.agents.add(self.headers.get("User-Agent"))
         if self.path in ("/head-refused", "/endless"):
             return self._answer(405)
         self._route()
 
     def do_GET(self):
         self.server.requests.append(("GET", self.path, self.headers.get("Range")))
+        self.server.agents.add(self.headers.get("User-Agent"))
         if self.path == "/endless":
             return self._endless()
         self._route()
@@ -121,6 +123,7 @@ def server():
     httpd.daemon_threads = True
     httpd.block_on_close = False
     httpd.requests = []
+    httpd.agents = set()
     httpd.lock = threading.Lock()
     httpd.active = 0
     httpd.most_active = 0
@@ -322,6 +325,16 @@ def test_the_command_stores_states_and_keeps_the_last_working_time(base, db):
     assert set(cache.get(CACHE_KEY)) == {f"{base}/404"}
 
 
+def test_the_checker_introduces_itself_with_the_sites_identity(base, server, archive):
+    server.agents.clear()  # the server is shared by the module's tests
+    call_command("check_links", f"{base}/ok", timeout=TIMEOUT, stdout=io.StringIO())
+    (agent,) = server.agents
+    assert agent == (
+        "clusterspace-linkcheck/1.0 (+Projektarchiv - Professur fuer Organisationstheorie, "
+        "Helmut-Schmidt-Universitaet Hamburg)"
+    )
+
+
 def test_a_run_raises_the_content_version_once(base, db):
     """Cached pages re-render after a check, but not once per stored address."""
     before = read_content_version()[0]
@@ -462,7 +475,7 @@ def test_the_admin_lists_and_filters_states(admin_client, db):
     assert "301 → https://neu.example/" in page.content.decode()
 
 
-def test_the_admin_index_counts_broken_and_moved_addresses(admin_client, db):
+def test_the_start_page_counts_broken_and_moved_addresses(admin_client, db):
     for n in range(2):
         mark(f"https://kaputt{n}.example/", State.BROKEN)
     mark("https://weg.example/", State.UNREACHABLE)
@@ -473,9 +486,9 @@ def test_the_admin_index_counts_broken_and_moved_addresses(admin_client, db):
         checked_at=timezone.now(),
     )
     page = admin_client.get(reverse("admin:index")).content.decode()
-    assert "2 defekte Links" in page
-    assert "1 nicht erreichbarer Link" in page
-    assert "1 dauerhaft umgezogener Link" in page
+    assert "<strong>2</strong> Links sind defekt" in page
+    assert "<strong>1</strong> Link ist nicht erreichbar" in page
+    assert "<strong>1</strong> Link ist dauerhaft umgezogen" in page
 
 
 def test_the_admin_action_takes_the_new_address_everywhere(admin_client, archive):

@@ -307,15 +307,11 @@ def test_bulk_deletion_keeps_the_files_aside_too(
 ):
     reports = [upload_report(series, year=year) for year in (2019, 2020)]
     stored = files_under(media_root)
+    selection = {"action": "delete_selected", "_selected_action": [r.pk for r in reports]}
+    changelist = reverse("admin:reports_annualreport_changelist")
+    assert admin_client.post(changelist, selection).status_code == 200  # the confirmation
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("admin:reports_annualreport_changelist"),
-            {
-                "action": "delete_selected",
-                "_selected_action": [report.pk for report in reports],
-                "post": "yes",
-            },
-        )
+        response = admin_client.post(changelist, {**selection, "post": "yes"})
     assert response.status_code == 302
     assert AnnualReport.objects.count() == 0
     assert files_under(media_root) == sorted(f"aufbewahrt/{name}" for name in stored)

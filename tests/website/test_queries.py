@@ -19,13 +19,16 @@ from tests.factories import populate
 pytestmark = pytest.mark.django_db
 
 SIZES = [5, 500]
-PERSON_PAGE_QUERIES = 4
+# Every page reads the site's identity once (pages.SiteIdentity, website.context_processors):
+# one query of each count below.
+PERSON_PAGE_QUERIES = 5
 # The organisation (with whether it has funded and partner projects and its first and
 # last name), the page of its funded projects, their fundings by it. No partner projects
 # here (no query), one name (nothing to count).
-ORGANISATION_PAGE_QUERIES = 3
-# The number of matches per kind (also the count), one page of results.
-SEARCH_QUERIES = 2
+ORGANISATION_PAGE_QUERIES = 4
+# The number of matches per kind (also the count), the ids of one page of results in
+# their order, and the page's texts with their matches marked.
+SEARCH_QUERIES = 4
 
 
 @pytest.fixture(scope="module", params=SIZES, ids=lambda size: f"{size}-projects")
@@ -44,7 +47,7 @@ def size(request, django_db_setup, django_db_blocker):
 def test_overview_query_count_is_fixed(client, django_assert_num_queries, size):
     # The count, the page of projects, their fundings; the timeline's newest projects
     # and its decades (the first and last year, whether one runs on: three).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("projects:index"))
     assert response.context["page_obj"].paginator.count == size
     assert len(response.context["projects"]) == min(size, 24)
@@ -55,14 +58,14 @@ def test_overview_page_2_query_count_is_fixed(client, django_assert_num_queries,
         assert client.get(reverse("projects:index-page", args=[2])).status_code == 404
         return
     # The count, the page of projects, their fundings: no timeline on further pages.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("projects:index-page", args=[2]))
     assert len(response.context["projects"]) == 24
 
 
 def test_decade_page_query_count_is_fixed(client, django_assert_num_queries, size):
     # The decades (three), the count, the page of the decade's projects.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("website:timeline", args=[2000]))
     assert len(response.context["rows"]) == min(size, 50)
 
@@ -77,7 +80,7 @@ def test_organisation_index_query_count_is_fixed(client, django_assert_max_num_q
 
 def test_project_page_query_count_is_fixed(client, django_assert_num_queries, size):
     project = Project.objects.order_by("?").first()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(project.get_absolute_url())
     assert response.context["project"] == project
 
@@ -85,14 +88,14 @@ def test_project_page_query_count_is_fixed(client, django_assert_num_queries, si
 def test_project_filter_query_count_is_fixed(client, django_assert_num_queries, size):
     # The funders and people to choose (at 500 projects too many: a text field, still one
     # query each), the years (three), the count, the page of projects, their fundings.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("projects:list"), {"person": "Nachname1-1"})
     assert response.context["page_obj"].paginator.count >= 1
 
 
 def test_report_list_query_count_is_fixed(client, django_assert_num_queries, size):
     # The page of reports with their series and one more, their projects: no count.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(reverse("reports:list"))
     assert len(response.context["reports"]) == min(size, 12)
     assert response.context["page_obj"].has_next() == (size > 12)
@@ -101,7 +104,7 @@ def test_report_list_query_count_is_fixed(client, django_assert_num_queries, siz
 def test_report_list_last_page_query_count_is_fixed(client, django_assert_num_queries, size):
     last = -(-size // 12)
     url = reverse("reports:list-page", args=[last]) if last > 1 else reverse("reports:list")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert len(response.context["reports"]) == size - (last - 1) * 12
     assert not response.context["page_obj"].has_next()
@@ -110,7 +113,7 @@ def test_report_list_last_page_query_count_is_fixed(client, django_assert_num_qu
 def test_people_index_query_count_is_fixed(client, django_assert_num_queries, size):
     # A page of people and one more, in no order: at 5 projects all 15 fit (then their
     # roles), at 500 they do not (then the letter bar, an EXISTS per letter).
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(reverse("people:index"))
     if size * 3 <= 100:
         assert sum(len(people) for _, people in response.context["groups"]) == size * 3
@@ -127,7 +130,7 @@ def test_people_letter_query_count_is_fixed(client, django_assert_num_queries, s
     last = -(-size * 3 // 100)
     number = 1 if where == "first" else last
     args = ["n"] if number == 1 else ["n", number]
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("people:letter" + ("-page" if number > 1 else ""), args=args))
     assert len(response.context["people"]) == (
         min(size * 3, 100) if where == "first" else size * 3 - (last - 1) * 100

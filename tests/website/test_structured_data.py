@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from pages.models import SiteIdentity
 from people.models import Person
 from projects.models import Organisation, Project
 from website import structured_data
@@ -124,6 +125,7 @@ def test_structured_data_adds_no_queries(rf, django_assert_num_queries, archive)
     request = rf.get("/")
     project = for_project_page(Project.objects.all()).get(code="P04")
     person = Person.objects.for_listing().get(slug="anna-vogel")
+    identity = SiteIdentity.current()  # the page's, from the context processor
     with django_assert_num_queries(0):
-        structured_data.project(request, project)
+        structured_data.project(request, project, identity)
         structured_data.person_page(request, person, person.roles.all())

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from pages.models import SiteIdentity
 from website import structured_data
 from website.timeline import HOME_WINDOW, decades, newest, timeline
 
@@ -55,8 +56,7 @@ def social_meta(context, title, description):
         "alternate_locales": [
             OG_LOCALES.get(code, code) for code, _name in settings.LANGUAGES if code != language
         ],
-        "site_name": context.get("SITE_NAME", ""),
-        "chair_name": context.get("CHAIR_NAME", ""),
+        "identity": context.get("IDENTITY"),
     }
 
 
@@ -67,10 +67,16 @@ def _jsonld(context, build, *args):
     return structured_data.to_script(build(request, *args))
 
 
+def _identity(context):
+    """The page's identity (``website.context_processors``), read once per page."""
+    identity = context.get("IDENTITY")
+    return identity if identity is not None else SiteIdentity.current()
+
+
 @register.simple_tag(takes_context=True)
 def project_jsonld(context, project):
     """A ResearchProject; ``project`` as ``website.views.for_project_page`` loads it."""
-    return _jsonld(context, structured_data.project, project)
+    return _jsonld(context, structured_data.project, project, _identity(context))
 
 
 @register.simple_tag(takes_context=True)
@@ -87,7 +93,7 @@ def organisation_jsonld(context, organisation, fundings):
 @register.simple_tag(takes_context=True)
 def website_jsonld(context):
     """The site with its search, for the home page."""
-    return _jsonld(context, structured_data.website)
+    return _jsonld(context, structured_data.website, _identity(context))
 
 
 @register.inclusion_tag("includes/_timeline.html")

@@ -1,19 +1,6 @@
-"""The EU's publicity elements on the pages of EU-funded projects.
-
-Load with ``{% load eu_publicity %}``. A project funded from the European Regional
-Development Fund (EFRE/ERDF) shows the EU emblem with the statement its funding period
-prescribes; the period is data on the project-funder relation
-(``projects.models.Funding.eu_programme``), so a new project gets the right notice by
-itself.
-
-The statements are the EU's own wordings in each official language, not interface text a
-translator may rephrase, so they live here by language rather than in the catalogue:
-
-- 2021-2027: "Kofinanziert von der Europäischen Union" (Regulation (EU) 2021/1060,
-  Art. 47 and 50, Annex IX; the emblem no longer names the fund).
-- 2014-2020: "Europäische Union" written out, with the fund: "Europäischer Fonds für
-  regionale Entwicklung" (Regulation (EU) No 1303/2013, Annex XII 2.2; Implementing
-  Regulation (EU) No 821/2014, Art. 4).
+"""The EU emblem and statement on the pages of EU-funded projects (``{% load
+eu_publicity %}``), chosen by the funding's ``eu_programme``. The statements are the
+EU's own wordings per language, not interface text, so they live here (docs/pages.md).
 """
 
 from dataclasses import dataclass

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.months import format_span
 from core.reversing import reverse_cached
 from core.templatetags.i18n_tags import marked, tr
+from pages.views import render_line
 
 register = template.Library()
 
@@ -121,9 +122,8 @@ def language_switch(context):
 
 @register.simple_tag
 def site_url(viewname):
-    """``{% url %}`` for the frame's links to the site's own sections: the header,
-    navigation and footer of every page link eighteen such addresses, and
-    ``reverse_cached`` answers each in a third of the time."""
+    """``{% url %}`` for the frame's links to the site's own sections, which every page
+    links: remembered by ``reverse_cached`` (docs/performance.md)."""
     return reverse_cached(viewname)
 
 
@@ -241,3 +241,10 @@ def by_kind(fundings):
         (group[0].get_kind_display(), group)
         for group in (list(run) for _kind, run in groupby(fundings, key=attrgetter("kind")))
     ]
+
+
+@register.filter
+def editor_line(text):
+    """A line an editor wrote (the identity's address, footer): escaped, web and e-mail
+    addresses linked, "[Platzhalter: …]" marked."""
+    return render_line(text)

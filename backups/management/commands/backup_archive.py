@@ -1,15 +1,6 @@
-"""Save the whole archive into one file: the data (dumpdata) and the uploaded files.
-
-The file is a gzip-compressed tar archive:
-
-* ``manifest.json``: format and version, time, the models saved and their row counts, the
-  uploaded files with their sizes;
-* ``data.json``: ``dumpdata`` of ``settings.BACKUP_MODELS`` (content apps, users, groups,
-  the admin's change log), with natural keys for content types and permissions, so that
-  it loads into any freshly migrated database;
-* ``media/<name>``: every file of the default storage (file system or S3).
-
-``restore_archive`` reads it back into an empty database.
+"""Save the whole archive into one file: ``dumpdata`` of ``settings.BACKUP_MODELS`` with
+natural keys and every uploaded file, in a tar archive with a manifest; restore_archive
+reads it into an empty database of either engine (docs/deployment.md).
 """
 
 import io

@@ -1,8 +1,6 @@
-"""Restore a backup_archive file into an empty, migrated database.
-
-Refuses a database that already holds any row of the saved models: restoring is for a
-new installation or after a loss, never a merge. Data and files are restored in one
-database transaction; if a file cannot be written, no data is kept either.
+"""Restore a backup_archive file into an empty, migrated database, data and files in one
+transaction; a database with content is refused. A backup made before the models moved
+to their apps (release 2026-12) is relabelled first (``backups.moved``).
 """
 
 import json
@@ -19,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 
+from backups.moved import made_before_the_move, relabel
 from editors.group import EDITOR_GROUP
 from search import index as search_index
 
@@ -65,6 +64,13 @@ class Command(BaseCommand):
             manifest = self.read_manifest(tar)
             data_path = Path(workdir) / "data.json"
             self.extract(tar, "data.json", data_path)
+            if made_before_the_move(manifest.get("models", [])):
+                self.relabel_data(data_path)
+                if self.verbose:
+                    self.stdout.write(
+                        "Sicherung aus der Zeit vor dem Umzug der Modelle (2026-12): "
+                        "Modellnamen angepasst."
+                    )
             with transaction.atomic(using=database):
                 if self.verbose:
                     rows = sum(manifest.get("counts", {}).values())
@@ -121,6 +127,20 @@ class Command(BaseCommand):
                 f"{manifest.get('version')!r}; erwartet {FORMAT!r} Version {VERSION}."
             )
         return manifest
+
+    @staticmethod
+    def relabel_data(path):
+        """data.json with the moved models' new labels. It is read whole, as loaddata reads
+        a JSON file anyway."""
+        try:
+            with open(path, encoding="utf-8") as source:
+                objects = json.load(source)
+        except ValueError as error:
+            raise CommandError(
+                f"data.json der Sicherung ist kein gültiges JSON ({error})."
+            ) from error
+        with open(path, "w", encoding="utf-8") as target:
+            json.dump(relabel(objects), target)
 
     @staticmethod
     def extract(tar, name, target):

@@ -12,7 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.signals import content_changed
-from linkchecks.checks import check_addresses, collect_addresses, refresh_problem_links
+from linkchecks.checks import (
+    check_addresses,
+    collect_addresses,
+    refresh_problem_links,
+    user_agent,
+)
 from linkchecks.models import LinkCheck
 
 
@@ -53,6 +58,7 @@ class Command(BaseCommand):
         for done, result in enumerate(
             check_addresses(
                 urls,
+                agent=user_agent(),  # who checks: the archive, from the site's identity
                 timeout=options["timeout"],
                 workers=max(1, options["workers"]),
                 per_host=max(1, options["per_host"]),

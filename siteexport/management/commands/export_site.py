@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
-from django.utils.translation import gettext
 
+from pages.models import SiteIdentity
 from siteexport.exporter import SEARCH_INDEX_PATH, Exporter, ExportError, export_date
 
 
@@ -114,9 +114,7 @@ class Command(BaseCommand):
                 warc_partial = Path(name)
                 warc_file = os.fdopen(handle, "wb")
             with translation.override("de"):
-                site = (
-                    f"{gettext('Projektarchiv')} – {gettext('Professur für Organisationstheorie')}"
-                )
+                site = SiteIdentity.current().title
             say(f"Export nach {target} …")
             try:
                 if warc_path:

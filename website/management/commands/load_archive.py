@@ -5,19 +5,19 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from pages.models import Page
+from pages.models import Page, SiteIdentity
 from projects.models import Project
 from reports.models import AnnualReport
 from reports.placeholders import render_placeholder_pdf
 from reports.processing import process_report_file
 from search import index as search_index
-from search.models import SearchEntry
 
 
 class Command(BaseCommand):
     help = (
         "Lädt das Archiv (Fixture „archive“) in eine Datenbank ohne Projekte, die "
-        "Pflichtseiten (Fixture „pages“) in eine ohne Pflichtseiten, und erzeugt fehlende "
+        "Pflichtseiten (Fixture „pages“) in eine ohne Pflichtseiten, die Identität der "
+        "Website (Fixture „identity“) in eine ohne Identität, und erzeugt fehlende "
         "Platzhalter-PDFs der Jahresberichte. Vorhandene Inhalte bleiben unverändert."
     )
 
@@ -36,12 +36,11 @@ class Command(BaseCommand):
             with search_index.deferred():
                 call_command("loaddata", "pages", verbosity=0)
             self.stdout.write(self.style.SUCCESS(f"Pflichtseiten geladen: {Page.objects.count()}."))
-        # The index follows every save; a database from before the index gets it here.
-        if not SearchEntry.objects.exists() and Project.objects.exists():
-            written = search_index.rebuild()
-            self.stdout.write(
-                self.style.SUCCESS(f"Suchindex aufgebaut: {sum(written.values())} Einträge.")
-            )
+        if SiteIdentity.objects.exists():
+            self.stdout.write("Identität der Website vorhanden: bleibt unverändert.")
+        else:
+            call_command("loaddata", "identity", verbosity=0)
+            self.stdout.write(self.style.SUCCESS("Identität der Website geladen."))
         written = self.write_missing_placeholders()
         if written:
             self.stdout.write(self.style.SUCCESS(f"Platzhalter-PDFs erzeugt: {written}."))

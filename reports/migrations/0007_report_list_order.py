@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0005_list_indexes'),
-        ('reports', '0004_list_index'),
+        ('projects', '0007_organisation_page'),
+        ('reports', '0006_editors_start_page_counts'),
     ]
 
     operations = [
@@ -18,5 +18,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='annualreport',
             index=models.Index(condition=models.Q(('published', True)), fields=['-year', 'series', 'id'], name='report_list_order'),
+        ),
+        migrations.AddIndex(
+            model_name='annualreport',
+            index=models.Index(condition=models.Q(('published', False)), fields=['id'], name='report_drafts'),
         ),
     ]

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0005_index_entry'),
-        ('reports', '0005_report_list_order'),
+        ('reports', '0007_report_list_order'),
     ]
 
     operations = [

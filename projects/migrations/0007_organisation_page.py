@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0005_list_indexes'),
+        ('projects', '0006_editors_start_page_counts'),
     ]
 
     operations = [
