@@ -1,8 +1,8 @@
 """People and the roles they hold on projects."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,10 @@ from core.images import (
     validate_image_upload,
 )
 from core.reversing import reverse_cached
+from core.signals import content_changed
 from projects.models import Project
+
+from . import sorting
 
 # The portrait on a person's page: at most 160 x 200 CSS pixels, drawn at twice that.
 PHOTO = ImageSlot("photo", "personen", RenditionSpec(width=160, height=200, fallback="JPEG"))
@@ -32,8 +35,9 @@ def join_name(title_before, given_name, family_name, title_after):
 class PersonQuerySet(models.QuerySet):
     def public(self):
         """People named on a published project or in a published interview."""
-        # EXISTS, not joins with DISTINCT: counting and paging the people index stays a
-        # look-up per person. Interviews (of ``reports``) are reached by their relation.
+        # EXISTS, not joins with DISTINCT: a look-up per person (a person's page, the
+        # people index's entries of a few people, ``refresh_index``). Interviews (of
+        # ``reports``) are reached by their relation.
         interview = self.model._meta.get_field("interviews_conducted").related_model
         public_interviews = interview.objects.filter(published=True, project__published=True)
         return self.filter(
@@ -51,6 +55,17 @@ class PersonQuerySet(models.QuerySet):
     def for_listing(self):
         """Each person's roles on published projects, the newest project first."""
         return self.prefetch_related(Prefetch("roles", queryset=Role.objects.for_person_page()))
+
+    def in_index(self):
+        """The people of the people index with their entries (``IndexEntry``):
+        ``public()``, as stored."""
+        return self.filter(index_entry__isnull=False).select_related("index_entry")
+
+
+def listed_roles(lookup="roles"):
+    """The roles an entry of the people index names (``RoleQuerySet.for_people_index``),
+    as a Prefetch of ``lookup``."""
+    return Prefetch(lookup, queryset=Role.objects.for_people_index())
 
 
 class Person(models.Model):
@@ -191,6 +206,22 @@ class RoleQuerySet(models.QuerySet):
             .order_by("-project__start_year", "-project__start_month", "kind__position", "position")
         )
 
+    def for_people_index(self):
+        """``for_person_page()`` with only what an entry of the people index shows: each
+        project's number or title and the kind's name, not the projects' texts (a page
+        of 100 people may name hundreds of projects)."""
+        return self.for_person_page().only(
+            "person",
+            "is_former",
+            "project__code",
+            "project__title",
+            "project__title_de",
+            "project__title_en",
+            "kind__name",
+            "kind__name_de",
+            "kind__name_en",
+        )
+
     def current(self):
         return self.filter(is_former=False)
 
@@ -276,3 +307,151 @@ class Role(models.Model):
             self.person.family_name,
             self.title_after_as_listed or self.person.title_after,
         )
+
+
+class IndexEntryQuerySet(models.QuerySet):
+    def filed_under(self, initial):
+        """The entries of one letter of the index (``sorting``: a–z or ``OTHER``)."""
+        return self.filter(initial=initial)
+
+    def for_listing(self):
+        """The entries with their people and what the index shows of them."""
+        return self.select_related("person").prefetch_related(listed_roles("person__roles"))
+
+    def initials(self):
+        """The initials under which these entries are filed, as a set, in one query: the
+        first entry under each initial, one look-up in ``index_entry_order`` each. (The
+        first entry in the index's order, not EXISTS: PostgreSQL would scan the table
+        for a row of a letter, which a grown archive keeps far from its start. The look-
+        ups are the columns of a one-row query on this table, which has a row whenever
+        any of them finds one.)"""
+        letters = [*sorting.LETTERS, sorting.OTHER]
+        firsts = {
+            f"initial_{n}": Subquery(self.filed_under(letter).values("pk")[:1])
+            for n, letter in enumerate(letters)
+        }
+        row = self.model.objects.order_by().values(**firsts).first()
+        return {letter for n, letter in enumerate(letters) if row and row[f"initial_{n}"]}
+
+
+class IndexEntry(models.Model):
+    """A person's entry in the people index: there while ``Person.objects.public()``
+    holds for them, with the keys the index orders and files them by (``sorting``).
+
+    Kept in step by ``refresh_index`` whenever a person, a role, a project or (in
+    ``reports``) an interview changes. The index reads a letter's page, whether a letter
+    has anyone and whether everyone fits on one page off ``index_entry_order`` alone,
+    instead of looking up each person's roles and interviews (which PostgreSQL hashes in
+    full before it reads the first person). A table of its own, so that the person's row
+    changes only when an editor changes it.
+    """
+
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="index_entry",
+        verbose_name=_("Person"),
+    )
+    initial = models.CharField(_("Anfangsbuchstabe"), max_length=1)
+    family_name_key = models.CharField(_("Nachname, wie sortiert"), max_length=sorting.KEY_LENGTH)
+    given_name_key = models.CharField(_("Vorname, wie sortiert"), max_length=sorting.KEY_LENGTH)
+
+    objects = IndexEntryQuerySet.as_manager()
+
+    class Meta:
+        # "pk", not "person", which would sort by the person's own ordering.
+        ordering = ["initial", "family_name_key", "given_name_key", "pk"]
+        verbose_name = _("Eintrag im Personenverzeichnis")
+        verbose_name_plural = _("Einträge im Personenverzeichnis")
+        indexes = [
+            models.Index(
+                fields=["initial", "family_name_key", "given_name_key", "person"],
+                name="index_entry_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.initial.upper()}: {self.family_name_key}, {self.given_name_key}"
+
+    def get_absolute_url(self):
+        return self.person.get_absolute_url()
+
+
+KEY_FIELDS = ["initial", "family_name_key", "given_name_key"]
+
+
+def refresh_index(people=None, batch_size=2000):
+    """Puts ``people`` (a QuerySet of people; everyone when None) into the people index
+    or takes them out of it, as ``Person.objects.public()`` says, with the keys of their
+    names as they are now: a few queries, whatever the number of people."""
+    people = Person.objects.all() if people is None else people
+    # Tested entry by entry and person by person: a few look-ups for a role's holder,
+    # not a test of everyone.
+    public = Person.objects.public().filter(pk=OuterRef("person"))
+    IndexEntry.objects.filter(person__in=people).exclude(Exists(public)).delete()
+    rows = people.public().values_list("pk", "given_name", "family_name")
+    batch = []
+    for pk, given_name, family_name in rows.order_by().iterator(chunk_size=batch_size):
+        batch.append(IndexEntry(person_id=pk, **sorting.index_keys(given_name, family_name)))
+        if len(batch) == batch_size:
+            _write_entries(batch)
+            batch = []
+    _write_entries(batch)
+
+
+def _write_entries(entries):
+    if entries:
+        IndexEntry.objects.bulk_create(
+            entries, update_conflicts=True, unique_fields=["person"], update_fields=KEY_FIELDS
+        )
+
+
+def people_of(project):
+    """The people a project names: its role holders, interviewers and interviewees."""
+    interview = Person._meta.get_field("interviews_conducted").related_model
+    interviews = interview.objects.filter(project=project)
+    return Person.objects.filter(
+        Q(pk__in=project.roles.values("person"))
+        | Q(pk__in=interviews.values("interviewer"))
+        | Q(pk__in=interviews.values("interviewees"))
+    )
+
+
+@receiver(post_save, sender=Person, dispatch_uid="people.index_person")
+def _index_person(sender, instance, **kwargs):
+    # A new name, or a person restored from the history whose roles are there already.
+    refresh_index(Person.objects.filter(pk=instance.pk))
+
+
+@receiver(post_save, sender=Project, dispatch_uid="people.index_project_people")
+def _index_project_people(sender, instance, **kwargs):
+    # Published or not: its people may come into the index or leave it.
+    refresh_index(people_of(instance))
+
+
+@receiver(pre_save, sender=Role, dispatch_uid="people.remember_role_holder")
+def _remember_role_holder(sender, instance, **kwargs):
+    # A role given to someone else: its former holder is looked at anew as well.
+    instance.previous_person_id = (
+        Role.objects.filter(pk=instance.pk).values_list("person", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Role, dispatch_uid="people.index_role_holder")
+@receiver(post_delete, sender=Role, dispatch_uid="people.unindex_role_holder")
+def _index_role_holder(sender, instance, **kwargs):
+    holders = {instance.person_id, getattr(instance, "previous_person_id", None)} - {None}
+    if holders:
+        refresh_index(Person.objects.filter(pk__in=holders))
+
+
+@receiver(content_changed, dispatch_uid="people.index_after_bulk_change")
+def _index_after_bulk_change(sender, **kwargs):
+    # A bulk change (``QuerySet.update``, ``bulk_create``) of what ``public()`` reads:
+    # everyone is looked at anew.
+    interview = Person._meta.get_field("interviews_conducted").related_model
+    if sender in (Project, Role, interview):
+        refresh_index()

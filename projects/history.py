@@ -80,13 +80,11 @@ def _month(index):
 
 def name_history_counted(fundings, complete=None):
     """The names of ``name_history``, counted in the database: one query, one row per
-    name, earliest first, however many fundings. ``fundings``: a QuerySet of one
-    organisation's fundings. ``complete``: all of those fundings, loaded (when they fit
-    on one page), to name each name's projects as well. A history is two names or more:
-    for an organisation listed under one name it is empty, and nothing is counted."""
-    names = fundings.order_by().values_list("name_as_listed", "short_name_as_listed")
-    if len(names.distinct()[:2]) < 2:
-        return []
+    name, earliest first. ``fundings``: a QuerySet of the fundings of an organisation
+    with two names or more (``Organisation.objects.for_page`` tells without reading
+    them). The query reads each of them, so the organisation's page asks for it on its
+    first page only. ``complete``: all of those fundings, loaded (when they fit on one
+    page), to name each name's projects as well."""
     rows = (
         fundings.order_by()
         .values("name_as_listed", "short_name_as_listed")

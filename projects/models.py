@@ -59,6 +59,10 @@ def _current_month_index():
 # The projects an organisation's entry in the index names; its page lists them all.
 INDEX_PROJECTS = 12
 
+# A funding's name and short name as listed in German, the site's first language: an
+# organisation's names are told apart by these (``Organisation.for_page``).
+LISTED_NAME_FIELDS = ("name_as_listed_de", "short_name_as_listed_de")
+
 
 def _count(rows, by):
     """The number of ``rows`` (filtered by ``OuterRef`` on ``by``), as a subquery."""
@@ -104,6 +108,33 @@ class OrganisationQuerySet(models.QuerySet):
             many_fundings=Exists(fundings[shown:]),
             many_partners=Exists(partners[shown:]),
         ).filter(Q(has_fundings=True) | Q(has_partners=True))
+
+    def for_page(self, published_only=True):
+        """An organisation's page: whether it funds (``has_fundings``) and partners
+        (``has_partners``) any project, published or not (one look-up each: the page
+        does not look for the projects of a list it does not have), and the first and
+        last of the names its fundings list it under, in the order of their German names
+        (``first_name``, ``first_short_name``, ``last_name``, ``last_short_name``; of
+        published projects unless ``published_only`` is off, for editors): read off
+        ``funding_names`` at either end, they differ when it has a name history
+        (``projects.history``) and are equal when it has one name, without reading its
+        thousands of fundings."""
+        fundings = Funding.objects.filter(organisation=OuterRef("pk")).order_by()
+        partners = Project.partners.through.objects.filter(organisation=OuterRef("pk"))
+        has_fundings, has_partners = Exists(fundings), Exists(partners)
+        if published_only:
+            fundings = fundings.filter(project__published=True)
+        name, short_name = LISTED_NAME_FIELDS
+        first = fundings.order_by(name, short_name)
+        last = fundings.order_by(f"-{name}", f"-{short_name}")
+        return self.annotate(
+            has_fundings=has_fundings,
+            has_partners=has_partners,
+            first_name=Subquery(first.values(name)[:1]),
+            first_short_name=Subquery(first.values(short_name)[:1]),
+            last_name=Subquery(last.values(name)[:1]),
+            last_short_name=Subquery(last.values(short_name)[:1]),
+        )
 
 
 def with_index_projects(organisations):
@@ -278,6 +309,17 @@ class ProjectQuerySet(PublishableQuerySet):
             Exists(Funding.objects.filter(project=OuterRef("pk"), organisation=organisation))
         )
 
+    def partnered_by(self, organisation):
+        """The projects ``organisation`` is a partner in, read like ``funded_by``."""
+        partners = Project.partners.through.objects.filter(
+            project=OuterRef("pk"), organisation=organisation
+        )
+        return self.filter(Exists(partners))
+
+    def newest_first(self):
+        """The newest project first, in a total order: ``project_newest_first``."""
+        return self.order_by("-start_year", "-start_month", "-pk")
+
     def year_span(self, today=None):
         """(first year, last year) in which these projects run, an open end counting as
         this year; None when there are none. Three queries, each read off an index
@@ -412,6 +454,14 @@ class Project(Content):
             models.Index(
                 fields=["-start_year", "-start_month", "-id"],
                 name="project_newest_first",
+            ),
+            # The published ones alone (SQLite writes ``published=True`` as the bare
+            # column, which an index does not serve unless it is the index's condition):
+            # an organisation's page skips earlier pages without reading their rows.
+            models.Index(
+                fields=["-start_year", "-start_month", "-id"],
+                condition=Q(published=True),
+                name="project_published_newest",
             ),
             # Counting the published projects and their first and last years.
             models.Index(fields=["published", "start_year"], name="project_start_year"),
@@ -550,6 +600,8 @@ class Funding(models.Model):
                 fields=["project", "organisation", "kind"], name="unique_funding_per_kind"
             ),
         ]
+        # An organisation's first and last name as listed (``Organisation.for_page``).
+        indexes = [models.Index(fields=["organisation", *LISTED_NAME_FIELDS], name="funding_names")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.display_name}"

@@ -1,8 +1,9 @@
-from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from core.pagination import PagedMixin, page_or_404
+from core.pagination import PagedMixin, PageWithoutCount, read_page
 
 from .history import name_history_counted
 from .models import INDEX_PROJECTS, Funding, Organisation, Project, with_index_projects
@@ -24,12 +25,17 @@ class ProjectListView(PagedMixin, ListView):
 
 class OrganisationDetailView(PagedMixin, DetailView):
     """An organisation with the projects it funds and those it is a partner in, both in
-    pages.
+    pages, newest first.
 
     A funder like the EFRE funds a large share of the archive: its page shows the funded
     projects (each with its fundings by this organisation) and the partner projects in
     pages of ``paginate_by``; page n holds the n-th page of each list, so one page
-    number (and one pagination) serves both.
+    number (and one pagination) serves both. Each page is read off
+    ``project_published_newest`` (for editors ``project_newest_first``) with one project
+    more than a page, which says whether a next page exists: nothing counts or sorts the
+    organisation's projects, and the page names its number without a total. The
+    organisation's query also tells whether each list has any project at all, so that an
+    empty one is not looked for.
     """
 
     template_name = "projects/organisation_detail.html"
@@ -38,43 +44,50 @@ class OrganisationDetailView(PagedMixin, DetailView):
     paginate_by = 25
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Organisation, slug=self.kwargs["slug"])
+        organisations = Organisation.objects.for_page(published_only=not self.request.user.is_staff)
+        return get_object_or_404(organisations, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         organisation = self.object
-        # Editors also see unpublished projects.
-        projects = Project.objects.visible_to(self.request.user)
-        funded = projects.funded_by(organisation).order_by("-start_year", "-start_month", "-pk")
-        partner_projects = projects.filter(partners=organisation)
         number = self.kwargs.get("page", 1)
-        pages = [
-            Paginator(funded, self.paginate_by),
-            Paginator(partner_projects, self.paginate_by),
-        ]
-        # A paginator over the page numbers: the one pagination for both lists.
-        page = page_or_404(range(max(p.num_pages for p in pages)), 1, number)
-        funded_page, partners_page = (
-            p.page(number).object_list if number <= p.num_pages else [] for p in pages
-        )
+        # Editors also see unpublished projects.
+        projects = Project.objects.visible_to(self.request.user).newest_first()
+        funded, more_funded = [], False
+        if organisation.has_fundings:
+            funded, more_funded = read_page(
+                projects.funded_by(organisation), self.paginate_by, number
+            )
+        partner_projects, more_partners = [], False
+        if organisation.has_partners:
+            partner_projects, more_partners = read_page(
+                projects.partnered_by(organisation), self.paginate_by, number
+            )
+        if number != 1 and not funded and not partner_projects:
+            raise Http404(_("Diese Seite der Liste gibt es nicht."))
         fundings = Funding.objects.filter(organisation=organisation)
         if not self.request.user.is_staff:
             fundings = fundings.filter(project__published=True)
         fundings_page = (
-            list(fundings.for_organisation_page().filter(project__in=funded_page))
-            if funded_page
-            else []
+            list(fundings.for_organisation_page().filter(project__in=funded)) if funded else []
         )
-        # The name history counts the projects per name; when all fundings are on this
-        # page it names them, too.
-        complete = fundings_page if pages[0].num_pages == 1 else None
-        history = name_history_counted(fundings, complete)
         return super().get_context_data(
             fundings=fundings_page,
-            name_history=history,
-            partner_projects=partners_page,
-            page_obj=page,
+            name_history=self.name_history(fundings, fundings_page, more_funded),
+            partner_projects=partner_projects,
+            page_obj=PageWithoutCount([], number, has_next=more_funded or more_partners),
             **kwargs,
         )
+
+    def name_history(self, fundings, fundings_page, more_funded):
+        """The organisation's names (``projects.history``), on its first page, when its
+        first and last name differ; when all its fundings are on the page, each name
+        with its projects."""
+        organisation = self.object
+        first = (organisation.first_name, organisation.first_short_name)
+        last = (organisation.last_name, organisation.last_short_name)
+        if self.kwargs.get("page", 1) != 1 or first == last:
+            return []
+        return name_history_counted(fundings, None if more_funded else fundings_page)
 
 
 class OrganisationListView(PagedMixin, ListView):

@@ -3,7 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.files import put_back
 from core.models import Content, Publishable, PublishableQuerySet, missing_english
 from core.reversing import reverse_cached
-from people.models import Person, Role
+from people.models import Person, Role, refresh_index
 from projects.models import Project
 
 from .processing import FILE_FIELDS, delete_report_files_on_commit, report_files_saved
@@ -54,6 +54,12 @@ INTERVIEW_ENGLISH_FIELDS = ("title", "headline", "teaser")
 
 
 class AnnualReportQuerySet(PublishableQuerySet):
+    def newest_first(self):
+        """The reports list's order, read off ``report_list_order``: the newest
+        year first, within a year by series in the order they were made. (Meta.ordering's
+        series title would join the series to sort every report.)"""
+        return self.order_by("-year", "series_id")
+
     def for_listing(self):
         return self.select_related("series").prefetch_related(
             Prefetch("projects", queryset=Project.objects.published())
@@ -135,10 +141,18 @@ class AnnualReport(Content):
         ordering = ["-year", "series__title"]
         verbose_name = _("Jahresbericht")
         verbose_name_plural = _("Jahresberichte")
-        # The list counts the published reports and reads a page of them, newest first.
+        # The list reads a page of the published reports, newest first (``newest_first``),
+        # its keys from the index alone (with the id, for PostgreSQL). Partial: SQLite
+        # writes ``published=True`` as the bare column, which an index does not serve
+        # unless it is the index's condition.
         indexes = [
-            models.Index(fields=["published", "-year"], name="report_published_newest"),
+            models.Index(
+                fields=["-year", "series", "id"],
+                condition=Q(published=True),
+                name="report_list_order",
+            ),
             # The editors' start page counts these.
+            models.Index(fields=["id"], condition=Q(published=False), name="report_drafts"),
             models.Index(
                 fields=["id"], condition=Q(is_placeholder=True), name="report_placeholders"
             ),
@@ -312,6 +326,48 @@ class Interview(Publishable):
 
     def get_absolute_url(self):
         return f"{self.project.get_absolute_url()}#interview-{self.pk}"
+
+
+def _named_people(interview):
+    """Ids of the people an interview names as stored: interviewer and interviewees."""
+    interviewees = interview.interviewees.values_list("pk", flat=True) if interview.pk else []
+    return {interview.interviewer_id, *interviewees} - {None}
+
+
+@receiver(pre_save, sender=Interview, dispatch_uid="reports.remember_interview_people")
+@receiver(pre_delete, sender=Interview, dispatch_uid="reports.remember_deleted_interview_people")
+def _remember_interview_people(sender, instance, **kwargs):
+    # Who the interview named before it changes: they are looked at anew after it
+    # (``people.models.refresh_index``).
+    stored = Interview.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance.previous_people = _named_people(stored) if stored else set()
+
+
+@receiver(post_save, sender=Interview, dispatch_uid="reports.index_interview_people")
+@receiver(post_delete, sender=Interview, dispatch_uid="reports.unindex_interview_people")
+def _index_interview_people(sender, instance, **kwargs):
+    people = getattr(instance, "previous_people", set())
+    if kwargs["signal"] is post_save:
+        people |= _named_people(instance)
+    if people:
+        refresh_index(Person.objects.filter(pk__in=people))
+
+
+@receiver(m2m_changed, sender=Interview.interviewees.through, dispatch_uid="reports.interviewees")
+def _index_interviewees(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear":
+        instance.cleared_people = (
+            {instance.pk} if reverse else set(instance.interviewees.values_list("pk", flat=True))
+        )
+        return
+    if action == "post_clear":
+        people = instance.cleared_people
+    elif action in ("post_add", "post_remove"):
+        people = {instance.pk} if reverse else pk_set
+    else:
+        return
+    if people:
+        refresh_index(Person.objects.filter(pk__in=people))
 
 
 def for_project_page(projects):

@@ -15,17 +15,20 @@ PUBLIC_MAX_AGE = 60 * 60
 
 
 class ReportListView(PagedMixin, ListView):
-    """The annual reports, the newest year first; a page groups its reports by series."""
+    """The annual reports, the newest year first; a page groups its reports by series.
+    Pages are read off the index ``report_list_order`` with one report more than a
+    page, which says whether a next one exists: nothing counts or sorts the reports."""
 
     template_name = "reports/report_list.html"
     context_object_name = "reports"
     # A dozen reports, each a cover and a few lines: several years of a few series, and
     # a page that stays light on a phone.
     paginate_by = 12
+    count_pages = False
 
     def get_queryset(self):
         # Editors also see unpublished reports.
-        return AnnualReport.objects.visible_to(self.request.user).for_listing()
+        return AnnualReport.objects.visible_to(self.request.user).newest_first().for_listing()
 
 
 class ReportDetailView(DetailView):

@@ -246,6 +246,8 @@ def pages_to_measure():
     from django.utils import translation
     from django.utils.http import urlencode
 
+    from people.views import initial_url
+
     def model(label):
         return apps.get_model(label)._meta.base_manager
 
@@ -264,6 +266,8 @@ def pages_to_measure():
         ("project filter", "projects:list", "?" + urlencode({"funder": organisation.slug})),
         ("project page", None, project.get_absolute_url()),
         ("people index", "people:index", ""),
+        # Its letter: the whole index at 5 projects, a letter's first page when grown.
+        ("people index: a letter", None, initial_url(person.index_entry.initial)),
         ("person page", None, person.get_absolute_url()),
         ("organisations list", "projects:organisations", ""),
         ("organisation page", None, organisation.get_absolute_url()),

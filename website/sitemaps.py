@@ -3,8 +3,9 @@
 Each entry names its counterpart in the other language and the German page as
 x-default. Only published projects and reports, people named on them and the
 organisations of published projects appear; filtered lists and search results do not.
-The lists' further pages (``/de/personen/seite/2/``) and the timeline's decades are
-pages of their own and appear too.
+The lists' further pages (``/de/seite/2/``), the people index's letters
+(``/de/personen/buchstabe/a/``) and the timeline's decades are pages of their own and
+appear too.
 """
 
 from django.conf import settings
@@ -13,8 +14,9 @@ from django.db.models import Count
 from django.urls import reverse
 
 from core.pagination import page_count, page_url
-from people.models import Person
-from people.views import PersonListView
+from people.models import IndexEntry, Person
+from people.views import PER_PAGE as PEOPLE_PER_PAGE
+from people.views import initial_route
 from projects.models import Funding, Organisation, Project
 from projects.views import OrganisationDetailView, OrganisationListView, ProjectListView
 from reports.models import AnnualReport
@@ -89,16 +91,16 @@ class ReportSitemap(BilingualSitemap):
 
 
 class ListPageSitemap(BilingualSitemap):
-    """The lists' pages after the first, and the timeline's decades with their pages:
-    ``(view name, the list's arguments, page number)``. A query per list, per decade,
-    and two for the organisations with more than a page of fundings or partners."""
+    """The lists' pages after the first, the people index's letters and the timeline's
+    decades with their pages: ``(view name, the list's arguments, page number)``. A
+    query per list, per decade, one for the letters and two for the organisations with
+    more than a page of fundings or partners."""
 
     changefreq = "monthly"
 
     def items(self):
         lists = [
             ("projects:index", Project.objects.published(), ProjectListView.paginate_by),
-            ("people:index", Person.objects.public(), PersonListView.paginate_by),
             ("reports:list", AnnualReport.objects.published(), ReportListView.paginate_by),
             (
                 "projects:organisations",
@@ -110,10 +112,24 @@ class ListPageSitemap(BilingualSitemap):
         for name, entries, per_page in lists:
             pages = page_count(entries.count(), per_page)
             items += [(name, {}, number) for number in range(2, pages + 1)]
+        items += self._people_pages()
         items += self._organisation_pages()
         for decade in timeline.decades():
             pages = page_count(timeline.in_decade(decade).count(), timeline.DECADE_PAGE_SIZE)
             items += [("website:timeline", {"decade": decade}, n) for n in range(1, pages + 1)]
+        return items
+
+    def _people_pages(self):
+        """Each initial's pages, once the people index comes by initial (more people
+        than a page)."""
+        counts = dict(IndexEntry.objects.order_by().values_list("initial").annotate(n=Count("pk")))
+        if sum(counts.values()) <= PEOPLE_PER_PAGE:
+            return []
+        items = []
+        for initial, entries in sorted(counts.items()):
+            name, kwargs = initial_route(initial)
+            pages = page_count(entries, PEOPLE_PER_PAGE)
+            items += [(name, kwargs, number) for number in range(1, pages + 1)]
         return items
 
     def _organisation_pages(self):

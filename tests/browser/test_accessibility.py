@@ -45,8 +45,9 @@ def test_axe_finds_no_wcag_a_or_aa_violation(site, desktop, phone, language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_axe_finds_no_violation_on_lists_in_pages(site, desktop, phone, language):
-    """The pagination, the home page's decade links and further pages, in an archive
-    of 40 more projects (the real five need no pagination)."""
+    """The pagination, the home page's decade links and further pages, the people
+    index's letter bar and a letter's second page, in an archive of 40 more projects
+    (the real five need no pagination)."""
     from django.urls import reverse
     from django.utils import translation
 
@@ -57,9 +58,10 @@ def test_axe_finds_no_violation_on_lists_in_pages(site, desktop, phone, language
         paths = [
             reverse("projects:index"),
             reverse("projects:index-page", args=[2]),
-            reverse("people:index-page", args=[2]),
+            reverse("people:letter-page", args=["n", 2]),  # 120 "Nachname…", 100 a page
             reverse("reports:list-page", args=[2]),
             reverse("website:timeline", args=[2000]),
+            reverse("people:index"),  # a letter bar, no pagination
         ]
     failures = []
     desktop.goto(site.url + paths[0])
@@ -69,7 +71,10 @@ def test_axe_finds_no_violation_on_lists_in_pages(site, desktop, phone, language
             status, violations, incomplete = check_page(page, site.url + path)
             assert status == 200, f"{path}: HTTP {status}"
             # The decade's 40-odd projects fit on one page; the lists have more.
-            assert page.locator("nav.pagination").count() == (0 if path == paths[-1] else 1)
+            assert page.locator("nav.pagination").count() == (0 if path in paths[-2:] else 1)
+            assert page.locator("nav.letter-bar").count() == (
+                "personen" in path or "people" in path
+            )
             undecided = undecided_contrast(page, incomplete)
             if violations or undecided:
                 failures.append(f"{device} {path}:\n{describe(violations + undecided)}")

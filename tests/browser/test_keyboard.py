@@ -37,16 +37,16 @@ def focus_is_visible(focused):
     return focused is not None and focused["visible"] and focused["outline"] >= 2
 
 
-def tab_until(page, wanted, stops):
+def tab_until(page, wanted, stops, limit=MAX_TABS):
     """Press Tab until ``wanted(focused)``; every stop on the way must show its focus."""
-    for _ in range(MAX_TABS):
+    for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         stops.append(focused)
         assert focus_is_visible(focused), f"focus not visible on {focused}"
         if wanted(focused):
             return focused
-    pytest.fail(f"not reached in {MAX_TABS} tabs; stops: {[s and s['text'] for s in stops]}")
+    pytest.fail(f"not reached in {limit} tabs; stops: {[s and s['text'] for s in stops]}")
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -85,3 +85,32 @@ def test_keyboard_only_from_home_to_an_annual_report(site, desktop, language):
     # Chromium shows the PDF in its viewer; the bytes it was sent are the report's PDF.
     pdf = page.context.request.get(response.url)
     assert pdf.ok and pdf.body().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_keyboard_only_through_the_people_index_by_letter(site, desktop, language):
+    """In an archive of more people than a page: from the index's letter bar to a letter
+    and its next page, every stop with its focus shown, the letter marked as current."""
+    from django.urls import reverse
+
+    from tests.factories import populate
+
+    populate(40)  # 120 more people, all "Nachname…": two pages under N
+    with translation.override(language):
+        index, letter = reverse("people:index"), reverse("people:letter", args=["n"])
+        second = reverse("people:letter-page", args=["n", 2])
+    page = desktop
+    page.goto(site.url + index)
+    stops = []
+    tab_until(page, lambda focused: focused["href"] == letter, stops)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == site.url + letter
+    current = page.locator("nav.letter-bar a[aria-current]")
+    assert current.count() == 1 and current.inner_text() == "N"
+    # Past the letter's hundred people to its next page.
+    tab_until(page, lambda focused: focused["href"] == second, stops, limit=MAX_TABS + 100)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == site.url + second
+    assert page.locator("nav.letter-bar a[aria-current='true']").inner_text() == "N"

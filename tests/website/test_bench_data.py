@@ -61,6 +61,6 @@ def test_every_page_the_benchmark_measures_answers(archive, bench, client):
     bench.generate(10)
     pages = dict(bench.pages_to_measure())
 
-    assert len(pages) == 12
+    assert len(pages) == 13
     for name, url in pages.items():
         assert client.get(url).status_code == 200, name
