@@ -137,6 +137,7 @@ def test_accessibility_statement_names_the_admin_with_its_own_state(
     part = html[html.index(f">{heading}</h2>") :]
     part = part[: part.index("</section>")]
     assert state in part  # a gap is listed: partly
+    assert "/admin/" not in part  # the admin's address stays unpublished
     for section in sections:  # generated from the admin's sections
         assert section in part
     gaps = re.findall(r"<li>(.*?)</li>", part.split("<ul>")[-1], re.S)
