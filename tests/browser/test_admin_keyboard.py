@@ -144,6 +144,9 @@ class Journey:
         self.words = WORDS[language]
         self.language = language
         self.checked = []
+        # File choosers are intercepted from the start, so that the first one a key opens
+        # is not shown as a native dialog before Playwright waits for it.
+        page.on("filechooser", lambda chooser: None)
 
     def axe(self, what):
         assert self.page.locator("html").get_attribute("lang") == self.language
