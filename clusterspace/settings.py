@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Django's form templates, for the renderer below.
+    "django.forms",
     # Its search lookups (trigram similarity) for search on PostgreSQL; inert on SQLite.
     "django.contrib.postgres",
     "editors.sites.SignInAttemptsConfig",
@@ -150,6 +152,10 @@ MIDDLEWARE = [
     # Last: turns a login refused by django-axes into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widgets render through the project's templates, so that templates/ can name what a
+# widget of the admin leaves unnamed (templates/admin/widgets/, templates/core/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "clusterspace.urls"
 WSGI_APPLICATION = "clusterspace.wsgi.application"
@@ -300,6 +306,15 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
 MODELTRANSLATION_LANGUAGES = ("de", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
 
+
+def _language_field_label(verbose_name, language):
+    """A translated field's label names its language in the admin's language ("Titel
+    (Englisch)", "Title (English)"), not by code ("Titel [en]"); evaluated lazily."""
+    return f"{verbose_name} ({dict(LANGUAGES)[language]})"
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _language_field_label
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Static files and uploads.
@@ -402,9 +417,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (django-csp 4). The site has no JavaScript of its own; the admin
-# runs Django's static scripts and modeltranslation's tabs, with jQuery UI vendored in
-# static/vendor/ instead of loaded from a CDN (JQUERY_UI_URL). No inline scripts or styles.
+# Content-Security-Policy (django-csp 4). The public pages have no JavaScript; the admin
+# runs Django's static scripts and editors/static/editors/admin.js, all from this site.
+# No inline scripts or styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -421,8 +436,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
-JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"  # Django's own copy
-JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # Permissions-Policy (clusterspace.middleware): the site uses none of these features.
 PERMISSIONS_POLICY = {

@@ -7,13 +7,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from clusterspace import views
+from pages import urls as pages_urls
 from people import urls as people_urls
 from projects import urls as projects_urls
 from website import urls as website_urls
 from website import views as website
 
 # The pages that span apps (website.views) join their apps' URL patterns under the
-# apps' names: projects:list, projects:detail, people:detail.
+# apps' names: projects:list, projects:detail, people:detail, pages:barrierefreiheit.
 projects_patterns = [
     *projects_urls.urlpatterns,
     path(_("projekte/"), website.ProjectFilterView.as_view(), name="list"),
@@ -23,6 +24,10 @@ people_patterns = [
     *people_urls.urlpatterns,
     path("<slug:slug>/", website.PersonDetailView.as_view(), name="detail"),
 ]
+pages_patterns = [
+    *pages_urls.urlpatterns,
+    path(_("barrierefreiheit/"), website.StatementView.as_view(), name="barrierefreiheit"),
+]
 
 urlpatterns = i18n_patterns(
     path("", include((projects_patterns, projects_urls.app_name))),
@@ -31,7 +36,7 @@ urlpatterns = i18n_patterns(
     path("", include("search.urls")),
     path("", include("opendata.urls")),
     path("", include("website.urls")),
-    path("", include("pages.urls")),
+    path("", include((pages_patterns, pages_urls.app_name))),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

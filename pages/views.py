@@ -17,9 +17,17 @@ from reports.models import AnnualReport
 
 from .models import PLACEHOLDER, Page
 
-# Where the accessibility statement shows its generated list of documents that are not
-# accessible yet: a line of its own in the text (either language's name works).
-DOCUMENT_LIST = re.compile(r"^[ \t]*\[(?:Dokumentenliste|Document list)\][ \t]*$", re.MULTILINE)
+# Where the accessibility statement shows what is generated from data, each a line of its
+# own in the text (either language's name works): the documents that are not accessible
+# yet, and the state of the editors' workplace (``website.views.StatementView``).
+GENERATED = {
+    "Dokumentenliste": "documents",
+    "Document list": "documents",
+    "Redaktionsbereich": "admin",
+    "Editors' area": "admin",
+}
+MARKER_NAMES = "|".join(re.escape(name) for name in GENERATED)
+MARKER = re.compile(rf"^[ \t]*\[({MARKER_NAMES})\][ \t]*$", re.MULTILINE)
 
 
 def render_line(text):
@@ -75,9 +83,12 @@ class PageView(DetailView):
         return get_object_or_404(pages, slug=self.kind)
 
     def get_context_data(self, **kwargs):
-        body, *rest = DOCUMENT_LIST.split(self.object.body, maxsplit=1)
-        context = {"body": render_body(body), "body_after": render_body("".join(rest))}
+        # Text and markers alternate: [text, marker, text, marker, …, text].
+        pieces = MARKER.split(self.object.body)
+        parts = [{"text": render_body(text)} for text in pieces[::2]]
         if self.object.slug == Page.Kind.BARRIEREFREIHEIT:
+            for index, marker in enumerate(pieces[1::2]):
+                parts[index]["generated"] = GENERATED[marker]
             # Generated from what each report's upload check found, never written by hand.
             reports = (
                 AnnualReport.objects.published()
@@ -85,7 +96,7 @@ class PageView(DetailView):
                 .select_related("series")
                 .order_by("-year", "series__title", "pk")
             )
-            context["inaccessible_reports"] = Paginator(reports, 50).get_page(
+            kwargs["inaccessible_reports"] = Paginator(reports, 50).get_page(
                 self.request.GET.get("page")
             )
-        return super().get_context_data(**context, **kwargs)
+        return super().get_context_data(parts=parts, **kwargs)

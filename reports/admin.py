@@ -1,6 +1,5 @@
 import reversion
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
@@ -9,7 +8,12 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 from reversion.admin import VersionAdmin
 
-from core.admin import HTTPS_URL_FIELDS, MissingEnglishFilter, VersionedTranslationAdmin
+from core.admin import (
+    HTTPS_URL_FIELDS,
+    CurrentFileWidget,
+    MissingEnglishFilter,
+    VersionedTranslationAdmin,
+)
 from core.edit_conflicts import EditConflictMixin
 
 from .models import AnnualReport, Interview, ProjectReport, ReportSeries
@@ -62,7 +66,7 @@ class _LinkedName(str):
         return linked
 
 
-class ReportFileWidget(AdminFileWidget):
+class ReportFileWidget(CurrentFileWidget):
     """The file input, accepting PDFs; "Derzeit" links to the download view.
 
     Report PDFs are not served under MEDIA_URL (unpublished reports stay private), so

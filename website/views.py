@@ -15,6 +15,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
 from core.pagination import PagedMixin, page_or_404
+from editors import accessibility
+from pages.models import Page
+from pages.views import PageView
 from people.models import Person
 from projects.models import Project
 from reports.models import Interview, for_project_page
@@ -60,6 +63,17 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         interviews = list(interviews_on_person_page(self.object, self.request.user))
         return super().get_context_data(interviews=interviews, **kwargs)
+
+
+class StatementView(PageView):
+    """The accessibility statement, with the editors' workplace as a part of the offer
+    and its own state (``editors.accessibility``), where the text says
+    "[Redaktionsbereich]"."""
+
+    kind = Page.Kind.BARRIEREFREIHEIT
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(admin_state=accessibility.state(), **kwargs)
 
 
 class ProjectFilterView(TemplateView):

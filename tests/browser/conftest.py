@@ -137,7 +137,7 @@ def screenshot(screenshot_dir):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    from .helpers import AXE_COUNTS
+    from .helpers import ADMIN_AXE_NODES, ADMIN_AXE_PAGES, AXE_COUNTS
 
     if AXE_COUNTS:
         by_type = {}
@@ -149,6 +149,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         )
         for page_type, counts in by_type.items():
             terminalreporter.write_line(f"  {page_type}: {sum(counts)} (in {len(counts)} checks)")
+    if ADMIN_AXE_PAGES:
+        walks = "; ".join(f"{' '.join(walk)}: {pages}" for walk, pages in ADMIN_AXE_PAGES.items())
+        nodes = sum(ADMIN_AXE_NODES.values())
+        terminalreporter.write_line(
+            f"axe-core on {sum(ADMIN_AXE_PAGES.values())} admin pages ({walks}): "
+            f"{nodes} nodes in violation"
+        )
+    if ADMIN_AXE_NODES:
+        by_rule = {}
+        for (who, language, scheme, rule), nodes in ADMIN_AXE_NODES.items():
+            by_rule.setdefault(rule, []).append(f"{who} {language} {scheme}: {nodes}")
+        terminalreporter.write_line("axe-core on the admin's pages: nodes in violation per rule:")
+        for rule, counts in sorted(by_rule.items()):
+            terminalreporter.write_line(f"  {rule}: {'; '.join(counts)}")
     if _screenshots:
         folder = _screenshots[0].parent
         if folder.is_relative_to(config.rootpath):

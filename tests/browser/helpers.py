@@ -16,6 +16,10 @@ AXE_OPTIONS = {
 
 # Violations per (page type, language, device), for the summary at the end of the run.
 AXE_COUNTS = {}
+# The admin's pages checked per (user, language, colour scheme), and the nodes in
+# violation on them per (user, language, colour scheme, rule).
+ADMIN_AXE_PAGES = {}
+ADMIN_AXE_NODES = {}
 
 LEGAL_PAGES = ("impressum", "datenschutz", "barrierefreiheit", "leichte-sprache")
 

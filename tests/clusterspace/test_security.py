@@ -132,12 +132,12 @@ def test_public_pages_have_no_inline_scripts_or_styles(client, archive):
         assert inline_code(html) == [], url
 
 
-def test_admin_loads_jquery_ui_from_the_site_not_a_cdn(admin_client, archive):
+def test_admin_loads_its_scripts_from_the_site_not_a_cdn(admin_client, archive):
     project = Project.objects.get(code="P04")
     response = admin_client.get(reverse("admin:projects_project_change", args=[project.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'src="/static/vendor/jquery-ui/jquery-ui.min.js"' in html
+    assert 'src="/static/editors/admin.js"' in html
     assert "googleapis" not in html
     assert "//" not in " ".join(re.findall(r'<script[^>]*src="([^"]*)"', html))
     assert inline_code(html) == []

@@ -1,6 +1,8 @@
 """The pages a public body owes: Impressum, Datenschutzerklärung, Erklärung zur
 Barrierefreiheit and Leichte Sprache, edited in the admin and linked from every footer."""
 
+import importlib
+import re
 from io import StringIO
 
 import pytest
@@ -117,6 +119,61 @@ def test_accessibility_statement_has_what_bitv_asks(client, pages):
     assert "Schlichtungsstelle nach § 16" in html
     english = text_of(client, "barrierefreiheit", "en")
     assert "Enforcement procedure" in english and "section 16" in english
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "state", "sections"),
+    [
+        ("de", "Redaktionsbereich", "teilweise vereinbar", ["Inhalte: Projekte", "Website:"]),
+        ("en", "Editors' area", "partially compliant", ["Content: Projects", "Website:"]),
+    ],
+)
+def test_accessibility_statement_names_the_admin_with_its_own_state(
+    client, pages, monkeypatch, language, heading, state, sections
+):
+    from editors import accessibility
+
+    html = text_of(client, "barrierefreiheit", language)
+    part = html[html.index(f">{heading}</h2>") :]
+    part = part[: part.index("</section>")]
+    assert state in part  # a gap is listed: partly
+    assert "/admin/" not in part  # the admin's address stays unpublished
+    for section in sections:  # generated from the admin's sections
+        assert section in part
+    gaps = re.findall(r"<li>(.*?)</li>", part.split("<ul>")[-1], re.S)
+    assert len(gaps) == len(accessibility.GAPS) == 1
+    # In place of the marker, after the list of documents, before how it was made.
+    assert "[Redaktionsbereich]" not in html and "[Editors" not in html
+    assert html.index('id="inaccessible-documents"') < html.index('id="admin-accessibility"')
+    # With no gap left, the statement says so itself.
+    monkeypatch.setattr(accessibility, "GAPS", [])
+    html = text_of(client, "barrierefreiheit", language)
+    part = html[html.index('id="admin-accessibility"') :]
+    part = part[: part.index("</section>")]
+    assert state not in part and ("vereinbar" in part or "compliant" in part)
+
+
+def test_migration_swaps_the_written_admin_line_for_the_generated_part_and_back(pages):
+    from django.apps import apps
+
+    migration = importlib.import_module("pages.migrations.0003_statement_admin_part")
+    page = Page.objects.get(slug="barrierefreiheit")
+    generated = (page.body_de, page.body_en)
+    migration.written_part(apps, None)
+    page.refresh_from_db()
+    for text, field in ((page.body_de, "body_de"), (page.body_en, "body_en")):
+        assert migration.MARKER[field] not in text
+        # The old line stands where it stood: after the other gaps, before the last one.
+        assert f"{migration.OLD[field]}- " in text
+    migration.generated_part(apps, None)
+    page.refresh_from_db()
+    assert (page.body_de, page.body_en) == generated
+    # A statement the editors changed there stays theirs.
+    Page.objects.filter(pk=page.pk).update(body_de="Eigener Text.", body_en="Own text.")
+    migration.written_part(apps, None)
+    migration.generated_part(apps, None)
+    page.refresh_from_db()
+    assert (page.body_de, page.body_en) == ("Eigener Text.", "Own text.")
 
 
 def test_easy_read_page_uses_short_sentences(client, pages):

@@ -461,19 +461,23 @@ def test_file_sizes_in_the_page_language(client, archive):
 # ------------------------------------------------------------------ admin
 
 
-def test_admin_is_german_with_translated_fields_as_tabs(admin_client, archive):
+def test_admin_is_german_with_both_languages_of_a_field_one_above_the_other(admin_client, archive):
     project = Project.objects.get(code="")  # with funders, roles and an interview
     url = reverse("admin:projects_project_change", args=[project.pk])
     assert url.startswith("/de/")
     page = admin_client.get(url).content.decode()
     assert '<html lang="de"' in page
     assert "Sichern" in page  # Django's German "Save"
-    assert "modeltranslation/js/tabbed_translation_fields.js" in page
-    assert settings.STATIC_URL + settings.JQUERY_UI_URL in page
+    assert "tabbed_translation_fields" not in page  # no tabs hiding a language
     for name in ("title", "subtitle", "description"):
         for language in LANGUAGES:
             assert f'name="{name}_{language}"' in page, (name, language)
-            assert f"mt-field-{name}-{language}" in page, (name, language)
+        # Each labelled with its language, the field marked with it.
+        assert re.search(rf'<label[^>]*for="id_{name}_de"[^>]*>[^<]+ \(Deutsch\):', page), name
+        assert re.search(rf'<label[^>]*for="id_{name}_en"[^>]*>[^<]+ \(Englisch\):', page), name
+        assert re.search(rf'<[^>]*name="{name}_en"[^>]*lang="en"', page) or re.search(
+            rf'<[^>]*lang="en"[^>]*name="{name}_en"', page
+        ), name
     # The inlines' translated fields too: funders, roles, interviews, links.
     for field in (
         "fundings-0-name_as_listed",
@@ -489,13 +493,15 @@ def test_admin_is_german_with_translated_fields_as_tabs(admin_client, archive):
 @pytest.mark.parametrize(
     "model", [Organisation, Person, RoleKind, ReportSeries, Interview], ids=lambda m: m.__name__
 )
-def test_other_content_admins_use_tabs(admin_client, archive, model):
+def test_other_content_admins_show_both_languages_labelled(admin_client, archive, model):
     model_admin = admin.site.get_model_admin(model)
-    assert "tabbed_translation_fields.js" in str(model_admin.media)
+    assert "tabbed_translation_fields.js" not in str(model_admin.media)
     obj = model.objects.first()
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
     page = admin_client.get(url).content.decode()
-    assert "mt-field-" in page and "-en" in page
+    assert re.search(r'<label[^>]*for="id_\w+_de"[^>]*>[^<]+ \(Deutsch\):', page)
+    assert re.search(r'<label[^>]*for="id_\w+_en"[^>]*>[^<]+ \(Englisch\):', page)
+    assert 'lang="en"' in page
 
 
 def test_fallback_marking_on_the_funders_index_and_statutory_pages(client, archive):
