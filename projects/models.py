@@ -463,6 +463,10 @@ class Project(Content):
                 condition=Q(published=True),
                 name="project_published_newest",
             ),
+            # Whether a project of a partner or funding row is published, answered from
+            # the index alone: PostgreSQL then tests an organisation's partners by its
+            # own index instead of walking every published project (docs/performance.md).
+            models.Index(fields=["id"], condition=Q(published=True), name="project_published_ids"),
             # Counting the published projects and their first and last years.
             models.Index(fields=["published", "start_year"], name="project_start_year"),
             models.Index(fields=["published", "end_year"], name="project_end_year"),
