@@ -159,7 +159,6 @@ def identity_names(language="de", database=True):
             identity = SiteIdentity.current()
         except Exception:  # any failure of the database: the page must still render
             logger.warning("error page: the site's identity could not be read", exc_info=True)
-            identity = SiteIdentity()
     with translation.override(language):
         return {field: getattr(identity, field) or "" for field in ("name", "chair", "institution")}
 
