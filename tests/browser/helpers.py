@@ -1,11 +1,32 @@
 """What the browser tests visit and measure: one page of every type, axe, layout probes."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
+from editors.group import EDITOR_GROUP
 from people.models import Person
 from projects.models import Organisation, Project
 from reports.models import AnnualReport
+
+PASSWORD = "geheim-1234"
+
+
+def make_user(who):
+    """A superuser (Ada Kern) or an editor in the editors' group (Anna Vogel)."""
+    User = get_user_model()
+    if who == "superuser":
+        return User.objects.create_superuser(
+            "admin", "admin@example.org", PASSWORD, first_name="Ada", last_name="Kern"
+        )
+    user = User.objects.create_user(
+        "redaktion", "redaktion@example.org", PASSWORD, is_staff=True,
+        first_name="Anna", last_name="Vogel",
+    )  # fmt: skip
+    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
+    return user
+
 
 # The WCAG 2.0 and 2.1 rules of levels A and AA (BITV 2.0 refers to WCAG 2.1 AA via
 # EN 301 549); axe-core's best-practice rules are not part of the requirement.

@@ -8,16 +8,14 @@ a project changed and a role kind deleted, both recorded as versions.
 import pytest
 import reversion
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from editors.group import EDITOR_GROUP
 from linkchecks.models import LinkCheck
 from people.models import RoleKind
 from projects.models import Project
 
 from .admin_walk import admin_pages, sign_in
-from .helpers import ADMIN_AXE_NODES, ADMIN_AXE_PAGES, describe, run_axe
+from .helpers import ADMIN_AXE_NODES, ADMIN_AXE_PAGES, describe, make_user, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -43,21 +41,6 @@ def history(site):
     return site
 
 
-def superuser():
-    return get_user_model().objects.create_superuser(
-        "admin", "admin@example.org", "geheim-1234", first_name="Ada", last_name="Kern"
-    )
-
-
-def editor():
-    user = get_user_model().objects.create_user(
-        "redaktion", "redaktion@example.org", "geheim-1234", is_staff=True,
-        first_name="Anna", last_name="Vogel",
-    )  # fmt: skip
-    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
-    return user
-
-
 # Each language in both colour schemes, spread over the two users.
 WALKS = [
     ("superuser", "de", "light"),
@@ -69,7 +52,7 @@ WALKS = [
 
 @pytest.mark.parametrize(("who", "language", "scheme"), WALKS)
 def test_every_admin_page_passes_axe(browser, history, who, language, scheme):
-    user = superuser() if who == "superuser" else editor()
+    user = make_user(who)
     context = browser.new_context(locale="de-DE", color_scheme=scheme)
     context.set_default_timeout(10_000)
     sign_in(context, history.url, user)

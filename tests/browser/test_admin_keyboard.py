@@ -27,14 +27,13 @@ from people.models import Role
 from projects.models import Project
 from reports.models import AnnualReport
 
-from .helpers import describe, run_axe
+from .helpers import PASSWORD, describe, make_user, run_axe
 from .keyboard import Keyboard
 from tests.media_builders import pdf_bytes
 
 pytestmark = pytest.mark.browser
 
 CCS = "cross-cluster-space-hamburg"
-PASSWORD = "geheim-1234"
 
 # What the pages say, in each interface language.
 WORDS = {
@@ -119,20 +118,6 @@ def archive_with_history(site):
         project.save()
     Project.objects.filter(slug__startswith="luftfahrtcluster").update(published=False)
     return site, eva
-
-
-def make_user(who):
-    User = get_user_model()
-    if who == "superuser":
-        return User.objects.create_superuser(
-            "admin", "admin@example.org", PASSWORD, first_name="Ada", last_name="Kern"
-        )
-    user = User.objects.create_user(
-        "redaktion", "redaktion@example.org", PASSWORD, is_staff=True,
-        first_name="Anna", last_name="Vogel",
-    )  # fmt: skip
-    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
-    return user
 
 
 class Journey:

@@ -9,13 +9,10 @@ visitor's browser (which keeps the redirect it saw) still lands on the page.
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
-from editors.group import EDITOR_GROUP
 from projects.models import Project
 
-from .helpers import describe, run_axe
+from .helpers import PASSWORD, describe, make_user, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +21,7 @@ CCS = "cross-cluster-space-hamburg"
 
 @pytest.fixture
 def editor(site):
-    user = get_user_model().objects.create_user(
-        "redaktion", "redaktion@example.org", "geheim-1234", is_staff=True,
-        first_name="Anna", last_name="Vogel",
-    )  # fmt: skip
-    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
-    return user
+    return make_user("editor")
 
 
 @pytest.fixture
@@ -38,7 +30,7 @@ def editor_page(browser, site, editor):
     page = context.new_page()
     page.goto(f"{site.url}/de/admin/login/")
     page.get_by_label("Benutzername").fill("redaktion")
-    page.get_by_label("Passwort").fill("geheim-1234")
+    page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(f"{site.url}/de/admin/")
     yield page
