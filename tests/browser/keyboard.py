@@ -67,6 +67,16 @@ class Keyboard:
         self.page.keyboard.press(key)
         return self.focused()
 
+    def press_until_focus_on(self, key, selector):
+        """``key``, then wait until an element matching ``selector`` has the focus: for
+        widgets that move it a moment later (select2 focuses the search field of a list
+        it opens again in a timeout, which a loaded machine runs after the key returns)."""
+        self.page.keyboard.press(key)
+        self.page.wait_for_function(
+            "s => document.activeElement && document.activeElement.matches(s)", arg=selector
+        )
+        return self.focused()
+
     def type(self, text):
         self.page.keyboard.type(text)
         return self.focused()
