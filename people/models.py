@@ -408,7 +408,9 @@ def _write_entries(entries):
 
 
 def people_of(project):
-    """The people a project names: its role holders, interviewers and interviewees."""
+    """The people a project names: its role holders, interviewers and interviewees (the
+    people index and the search index look at them anew when it changes). Subqueries, not
+    an OR across joins, which would multiply the joined tables' rows."""
     interview = Person._meta.get_field("interviews_conducted").related_model
     interviews = interview.objects.filter(project=project)
     return Person.objects.filter(

@@ -19,7 +19,7 @@ from django.utils import translation
 from core.months import format_span
 from core.signals import content_changed
 from pages.models import Page
-from people.models import Person, Role
+from people.models import Person, Role, people_of
 from projects.models import Funding, Organisation, Project
 from reports.models import AnnualReport, Interview, ReportSeries
 
@@ -283,17 +283,11 @@ def affected(instance):
     interviewees = Interview.interviewees.through.objects
     pk = instance.pk
     if isinstance(instance, Project):
-        # Subqueries, not an OR across joins, which multiplies the joined tables' rows.
-        people = (
-            Q(pk__in=Role.objects.filter(project_id=pk).values("person_id"))
-            | Q(pk__in=interviewees.filter(interview__project_id=pk).values("person_id"))
-            | Q(pk__in=Interview.objects.filter(project_id=pk).values("interviewer_id"))
-        )
         return {
             Kind.PROJECT: {pk},
             Kind.ORGANISATION: _ids(Funding.objects.filter(project_id=pk), "organisation_id")
             | _ids(Project.partners.through.objects.filter(project_id=pk), "organisation_id"),
-            Kind.PERSON: _ids(Person.objects.filter(people)),
+            Kind.PERSON: _ids(people_of(instance)),
             Kind.INTERVIEW: _ids(Interview.objects.filter(project_id=pk)),
         }
     if isinstance(instance, Person):
