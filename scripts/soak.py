@@ -19,7 +19,9 @@ within 2 s. It asserts nothing; the machine it runs on may be shared (the load a
 is printed).
 
 Options: ``--minutes`` (10), ``--connections`` (64), ``--projects`` (10000),
-``--save-every`` seconds (5), ``--rounds`` of the version comparison (3, 10 s each).
+``--save-every`` seconds (5), ``--rounds`` of the version comparison (3, 10 s each),
+``--workers`` (gunicorn's, 2 as in scripts/bench.py; gunicorn.conf.py's default is
+2 × CPU cores + 1).
 """
 
 import argparse
@@ -188,9 +190,12 @@ def main(argv=None):
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--save-every", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
 
-    with Stack(database="postgres", cache="redis", quiet_access_log=True) as stack:
+    with Stack(
+        database="postgres", cache="redis", workers=args.workers, quiet_access_log=True
+    ) as stack:
         stack.log_positions = {}
         check = DeployCheck(stack)
         check.setup()
@@ -228,7 +233,8 @@ def main(argv=None):
     print()
     print(
         f"== soak: {args.minutes} min, wrk {args.connections} connections through nginx "
-        f"(https), {args.projects:,} projects, an editor saving every {args.save_every:.0f} s; "
+        f"(https), {args.projects:,} projects, {args.workers} gunicorn workers, "
+        f"an editor saving every {args.save_every:.0f} s; "
         f"{os.cpu_count()} CPUs shared; load average {load()}"
     )
     header = f"{'minute':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6} {'worker MB':>9}"  # noqa: E501
@@ -260,6 +266,7 @@ def main(argv=None):
         met = slowest <= VISIBLE_GOAL and not worker.failed
         print(
             f"   saves: {len(visible)} visible, median {statistics.median(visible):.2f} s, "
+            f"90th percentile {sorted(visible)[int(0.9 * (len(visible) - 1))]:.2f} s, "
             f"slowest {slowest:.2f} s (goal every one within {VISIBLE_GOAL:.0f} s: "
             f"{'met' if met else 'MISSED'})"
         )
