@@ -1,5 +1,6 @@
 """The production stack on this machine, for scripts/deploy_check.py and bench_nginx.py;
-its throwaway PostgreSQL cluster (``Postgres``) also serves scripts/bench.py.
+its throwaway PostgreSQL cluster (``Postgres``) and Redis server (``Redis``) also serve
+scripts/bench.py.
 
 Debian's nginx with deploy/nginx/clusterspace.conf (rendered by deploy/render.py, a
 self-signed certificate made with openssl), gunicorn with gunicorn.conf.py and 2 workers,
@@ -170,6 +171,72 @@ class Postgres:
         return f"postgres://postgres@{HOST}:{self.port}/{name}"
 
 
+class Redis:
+    """A throwaway Redis server on 127.0.0.1:``port`` (no persistence: ``--save ""``,
+    no append-only file), its log and working files in ``folder``, for ``with`` (stopped
+    at its end, also on failure)."""
+
+    def __init__(self, folder, port=None):
+        self.folder = Path(folder)
+        self.port = port or free_port()
+        self.process = None
+
+    def url(self, db=0):
+        """The CACHE_URL of database ``db`` (0–15: one per site that shares the server,
+        as each keeps its own content version under the same key)."""
+        return f"redis://{HOST}:{self.port}/{db}"
+
+    def __enter__(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        log = self.folder / "redis.log"
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", HOST, "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder), "--logfile", str(log)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            wait_for(lambda: _port_open(self.port), "redis-server", process=self.process, log=log)
+        except BaseException:
+            _stop(self.process)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        _stop(self.process)
+
+    def command(self, *commands):
+        """Send inline commands (``"SELECT 1"``, ``"FLUSHDB"``); the first line of each
+        reply, raising on an error reply."""
+        replies = []
+        with socket.create_connection((HOST, self.port), timeout=10) as sock:
+            reader = sock.makefile("rb")
+            for command in commands:
+                sock.sendall(command.encode() + b"\r\n")
+                line = reader.readline().decode().rstrip("\r\n")
+                if line.startswith("-"):
+                    raise RuntimeError(f"redis: {command}: {line[1:]}")
+                replies.append(line)
+        return replies
+
+    def flush(self, db=0):
+        """Database ``db`` emptied (``FLUSHDB``)."""
+        self.command(f"SELECT {db}", "FLUSHDB")
+
+    def shutdown(self):
+        """Stopped as by a crash (``SHUTDOWN NOSAVE``: its keys are gone)."""
+        with socket.create_connection((HOST, self.port), timeout=5) as sock:
+            sock.sendall(b"SHUTDOWN NOSAVE\r\n")
+            with contextlib.suppress(OSError):
+                sock.recv(64)
+        deadline = time.monotonic() + 10
+        while _port_open(self.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not stop within 10 s")
+            time.sleep(0.05)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+
+
 class Stack:
     """``with Stack(database="postgres", cache="redis") as stack:`` … the site on
     ``stack.https_origin``. ``database``: "postgres" or "sqlite"; ``cache``: "redis" or
@@ -183,6 +250,7 @@ class Stack:
         self.exits = contextlib.ExitStack()
         self.gunicorn = None
         self.postgres = None  # nginx_stack.Postgres, with database="postgres"
+        self.redis = None  # nginx_stack.Redis, with cache="redis"
         self.root = os.geteuid() == 0
 
     # -- Setting up and tearing down ------------------------------------------------------
@@ -262,16 +330,8 @@ class Stack:
         return self.postgres.create_database("clusterspace")
 
     def start_redis(self):
-        port = self.ports["redis"]
-        log = self.dir / "redis.log"
-        process = subprocess.Popen(
-            ["redis-server", "--bind", HOST, "--port", str(port), "--save", "",
-             "--appendonly", "no", "--dir", str(self.dir), "--logfile", str(log)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        self.exits.callback(_stop, process)
-        wait_for(lambda: _port_open(port), "redis-server", process=process, log=log)
-        return f"redis://{HOST}:{port}/0"
+        self.redis = self.exits.enter_context(Redis(self.dir, self.ports["redis"]))
+        return self.redis.url()
 
     def app_env(self, database_url, cache_url):
         env = {
@@ -463,16 +523,7 @@ http {{
     def stop_redis(self):
         """Stop the Redis server (SHUTDOWN NOSAVE: its keys are gone, as after a crash);
         ``start_redis()`` starts a new, empty one on the same port."""
-        port = self.ports["redis"]
-        with socket.create_connection((HOST, port), timeout=5) as sock:
-            sock.sendall(b"SHUTDOWN NOSAVE\r\n")
-            with contextlib.suppress(OSError):
-                sock.recv(64)
-        deadline = time.monotonic() + 10
-        while _port_open(port):
-            if time.monotonic() > deadline:
-                raise RuntimeError("redis-server did not stop within 10 s")
-            time.sleep(0.05)
+        self.redis.shutdown()
 
 
 def _user_exists(name):
