@@ -264,6 +264,24 @@ PAGE_CACHE_VERSION_SECONDS = _read(
     _not_negative,
     0 if CACHES["default"]["BACKEND"].endswith(".LocMemCache") else 5,
 )
+# The pages of single entries, keyed on the versions of the entries they show rather than
+# on the content version, so that a save renders only the pages it touched again
+# (pagecache.entries): which pages, the apps whose models are entries, the fields that
+# decide which entries such a page lists or where its pages break, and how many entries a
+# page may show before it is keyed on the content version like a list.
+PAGE_CACHE_ENTRY_PAGES = {
+    "projects:detail",
+    "people:detail",
+    "projects:organisation",
+    "projects:organisation-page",
+}
+PAGE_CACHE_ENTRY_APPS = ["projects", "people", "reports"]
+PAGE_CACHE_LISTING_FIELDS = {
+    "projects.project": ["published", "start_year", "start_month"],
+    "reports.annualreport": ["published", "year"],
+    "reports.interview": ["published"],
+}
+PAGE_CACHE_MAX_ENTRIES = 400
 # What else keys the cached pages: by default a digest of the templates, code, translations
 # and static manifest, so a deployment starts afresh even with a shared cache; may be set
 # to the deployed version instead.

@@ -59,7 +59,14 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from core.outages import database_unavailable
 
-from .models import VERSION_KEY, query_content_version, read_content_version  # noqa: F401 (opendata imports it from here)
+from . import entries
+from .models import (  # noqa: F401 (opendata imports read_content_version from here)
+    ENTRY_KEY,
+    VERSION_KEY,
+    query_content_version,
+    read_content_version,
+    read_entry_versions,
+)
 
 try:
     import brotli
@@ -193,21 +200,22 @@ class PageCacheMiddleware:
             return self.get_response(request)
         cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
         address = self._address(request)
+        stored = _cache_call("reading", cache.get, _cache_key(address))
+        # An entry's page is keyed on the entries it showed, kept with it.
+        stored_tags = stored[3] if stored is not None and len(stored) > 3 else None
         try:
-            state = self._content_version(cache)
+            digest, last_modified, state = self._key(cache, address, stored_tags)
         except DatabaseError as error:
             # The database cannot be read: the page as last served. Without one it is
             # rendered; if that fails too, the site's 503 page answers.
-            logger.warning("page cache: the content version cannot be read: %r", error)
-            return self._last_good_copy(request, cache, address) or self.get_response(request)
-        digest, last_modified = self._key(address, state)
+            logger.warning("page cache: the versions cannot be read: %r", error)
+            return self._last_good_copy(request, stored) or self.get_response(request)
         meta = request.META
         if_none_match = meta.get("HTTP_IF_NONE_MATCH")
         if if_none_match and self._etag_matches(if_none_match, digest):
             return self._not_modified(digest, last_modified, HIT)
 
         encoding = choose_encoding(meta.get("HTTP_ACCEPT_ENCODING", ""))
-        stored = _cache_call("reading", cache.get, _cache_key(address))
         if stored is not None and stored[0] == digest:
             if not if_none_match and "HTTP_IF_MODIFIED_SINCE" in meta:
                 since = parse_http_date_safe(meta["HTTP_IF_MODIFIED_SINCE"])
@@ -215,16 +223,36 @@ class PageCacheMiddleware:
                     return self._not_modified(digest, last_modified, HIT)
             return self._respond(stored[2], encoding, HIT)
 
-        response = self.get_response(request)
+        if state is None:  # an entry's page: the content version, to compare after it
+            try:
+                digest, last_modified, state = self._key(cache, address, None)
+            except DatabaseError:
+                return self._last_good_copy(request, stored) or self.get_response(request)
+        with entries.collecting() as shown:
+            response = self.get_response(request)
         if response.get("Cache-Status", "").startswith(CACHE_NAME):
             return response  # the last good copy (process_exception): stored already
         if not self.storable(request, response):
             return response
+        tags = self._entry_tags(request, shown)
+        if tags is not None:
+            # Keyed on the entries' versions as they are now; a save that committed while
+            # the page was rendered may be missing from it: then it is not kept.
+            try:
+                if self._content_version(cache) != state:
+                    return response
+                digest, last_modified, _state = self._key(cache, address, tags)
+            except DatabaseError:
+                return response
         entry = self._entry(response, digest, last_modified)
         # Kept as long as it may serve as the last good copy; a newer one replaces it.
         timeout = getattr(settings, "PAGE_CACHE_STALE_DAYS", 7) * 24 * 60 * 60
         _cache_call(
-            "storing", cache.set, _cache_key(address), (digest, last_modified, entry), timeout
+            "storing",
+            cache.set,
+            _cache_key(address),
+            (digest, last_modified, entry, tags),
+            timeout,
         )
         return self._respond(entry, encoding, STORED)
 
@@ -238,7 +266,8 @@ class PageCacheMiddleware:
         ):
             return None
         cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
-        return self._last_good_copy(request, cache, self._address(request))
+        stored = _cache_call("reading", cache.get, _cache_key(self._address(request)))
+        return self._last_good_copy(request, stored)
 
     def _content_version(self, cache):
         """The content version: from the cache while it is younger than
@@ -256,12 +285,38 @@ class PageCacheMiddleware:
             _cache_call("storing the content version", cache.add, VERSION_KEY, state, seconds)
         return state
 
-    def _last_good_copy(self, request, cache, address):
+    def _entry_versions(self, cache, tags):
+        """The versions of the entries named by ``tags``, in their order: from the cache,
+        else from the database (then kept in the cache like the content version). Raises
+        DatabaseError when the database has to be asked and cannot answer."""
+        seconds = getattr(settings, "PAGE_CACHE_VERSION_SECONDS", 0)
+        keys = [ENTRY_KEY + tag for tag in tags]
+        found = (_cache_call("reading versions", cache.get_many, keys) or {}) if seconds else {}
+        missing = [tag for tag, key in zip(tags, keys, strict=True) if key not in found]
+        if missing:
+            read = {ENTRY_KEY + tag: v for tag, v in read_entry_versions(missing).items()}
+            if seconds:
+                # set_many, not add(): one round trip for a page's entries. A version read
+                # just before a change committed may outlive it by at most ``seconds``.
+                _cache_call("storing versions", cache.set_many, read, seconds)
+            found.update(read)
+        return [found[key] for key in keys]
+
+    def _entry_tags(self, request, shown):
+        """The tags a rendered page is keyed on: None for a page keyed on the content
+        version (every page but an entry's, and an entry's that shows too many)."""
+        match = request.resolver_match
+        if match is None or match.view_name not in settings.PAGE_CACHE_ENTRY_PAGES:
+            return None
+        if len(shown) > settings.PAGE_CACHE_MAX_ENTRIES:
+            return None
+        return (entries.EVERYTHING, *sorted(shown))
+
+    def _last_good_copy(self, request, stored):
         """The page as it was last served, marked stale; None if there is none."""
-        stored = _cache_call("reading", cache.get, _cache_key(address))
         if stored is None:
             return None
-        digest, last_modified, entry = stored
+        digest, last_modified, entry = stored[:3]
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if if_none_match and self._etag_matches(if_none_match, digest):
             return self._not_modified(digest, last_modified, STALE)
@@ -336,17 +391,26 @@ class PageCacheMiddleware:
             )
         )
 
-    def _key(self, address, state):
-        """The digest of what a page is rendered from (its ETag), and its Last-Modified."""
+    def _key(self, cache, address, tags):
+        """The digest of what a page is rendered from (its ETag), its Last-Modified, and
+        the content version it is keyed on; for an entry's page (``tags``) the entries'
+        versions instead, each the time of its last change in nanoseconds, and None.
+        Raises DatabaseError when a version cannot be read."""
         if self.release is None:
             self.release = compute_release()
-        version, changed_at = state
         day, midnight = self._midnight()
-        material = "\n".join(
-            (self.release, str(version), repr(changed_at), day.isoformat(), address)
-        )
+        if tags:
+            state = None
+            versions = self._entry_versions(cache, tags)
+            changed_at = max(versions) / 1e9
+            material = " ".join(map(str, versions))
+        else:
+            state = self._content_version(cache)
+            version, changed_at = state
+            material = f"{version} {changed_at!r}"
+        material = "\n".join((self.release, material, day.isoformat(), address))
         digest = hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
-        return digest, max(changed_at, midnight)
+        return digest, max(changed_at, midnight), state
 
     @staticmethod
     def _etag_matches(header, digest):

@@ -1,7 +1,8 @@
-"""The content version the page cache is keyed on, and how it is read and raised."""
+"""The versions the page cache is keyed on, and how they are read and raised."""
 
 import datetime
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -14,6 +15,8 @@ logger = logging.getLogger(__name__)
 # cache for PAGE_CACHE_VERSION_SECONDS (pagecache.middleware), so that a hit needs no
 # database; forgotten whenever a change commits.
 VERSION_KEY = "pagecache:content-version"
+# The same for each entry's version (EntryVersion), the tag appended.
+ENTRY_KEY = "pagecache:entry:"
 
 
 class ContentVersion(models.Model):
@@ -37,6 +40,52 @@ class ContentVersion(models.Model):
         return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
+class EntryVersion(models.Model):
+    """When an entry (a project, person, organisation, role …) last changed.
+
+    An entry page (``PAGE_CACHE_ENTRY_PAGES``) is keyed on the versions of the entries it
+    showed when it was rendered, so a save leaves the pages of other entries cached. A
+    tag names an entry as ``app_label.model:pk``; ``*`` stands for every entry page.
+    An entry without a row has version 0.
+    """
+
+    tag = models.CharField("Eintrag", max_length=120, unique=True)
+    version = models.BigIntegerField("Version", default=0)
+
+    class Meta:
+        ordering = ["tag"]
+        verbose_name = "Stand eines Eintrags"
+        verbose_name_plural = "Stände der Einträge"
+
+    def __str__(self):
+        return f"{self.tag}: {self.version}"
+
+
+def bump_entry_versions(tags):
+    """Record a change to the entries named by ``tags`` (visible with the transaction's
+    commit, like the content version); their versions kept in the cache are forgotten
+    once it has committed."""
+    if not tags:
+        return
+    # Any new value will do: the page's key only has to change.
+    version = time.time_ns()
+    EntryVersion.objects.bulk_create(
+        [EntryVersion(tag=tag, version=version) for tag in sorted(tags)],
+        update_conflicts=True,
+        unique_fields=["tag"],
+        update_fields=["version"],
+    )
+    keys = [ENTRY_KEY + tag for tag in tags]
+    transaction.on_commit(lambda: forget_cached_version(keys))
+
+
+def read_entry_versions(tags):
+    """{tag: version} from the database; raises the database's error."""
+    rows = EntryVersion.objects.filter(tag__in=tags).order_by().values_list("tag", "version")
+    found = dict(rows)
+    return {tag: found.get(tag, 0) for tag in tags}
+
+
 def bump_content_version():
     """Record a change to the public content: the version goes up, with the time.
 
@@ -57,10 +106,10 @@ def bump_content_version():
     transaction.on_commit(forget_cached_version)
 
 
-def forget_cached_version():
-    """Drop the content version kept in the page cache (after a change has committed)."""
+def forget_cached_version(keys=(VERSION_KEY,)):
+    """Drop versions kept in the page cache (after a change has committed)."""
     try:
-        caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")].delete(VERSION_KEY)
+        caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")].delete_many(keys)
     except Exception as error:  # a shared cache that is down keeps nothing to forget
         logger.warning("page cache: forgetting the content version failed: %r", error)
 

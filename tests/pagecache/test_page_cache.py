@@ -33,8 +33,14 @@ def p04(archive):
     return Project.objects.get(code="P04")
 
 
-def test_a_page_comes_from_the_cache_with_one_query(client, page_cache, p04):
-    first = client.get(p04.get_absolute_url())
+@pytest.mark.parametrize(
+    ("page", "versions"),
+    [("project", "entryversion"), ("list", "contentversion")],
+    ids=["an entry's page: its entries' versions", "a list: the content version"],
+)
+def test_a_page_comes_from_the_cache_with_one_query(client, page_cache, p04, page, versions):
+    url = p04.get_absolute_url() if page == "project" else reverse("projects:index")
+    first = client.get(url)
     assert first.status_code == 200
     with pytest.MonkeyPatch.context() as patch:
         # A hit renders nothing: no template, no view.
@@ -43,9 +49,9 @@ def test_a_page_comes_from_the_cache_with_one_query(client, page_cache, p04):
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as queries:
-            second = client.get(p04.get_absolute_url())
+            second = client.get(url)
     assert len(queries) == 1, [q["sql"] for q in queries]
-    assert "contentversion" in queries[0]["sql"].lower()
+    assert versions in queries[0]["sql"].lower()
     assert second.status_code == 200
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
@@ -58,16 +64,24 @@ def test_a_page_comes_from_the_cache_with_one_query(client, page_cache, p04):
 def test_if_none_match_is_answered_with_304_before_rendering(
     client, page_cache, p04, django_assert_num_queries
 ):
+    # A list's ETag comes from the content version: not even the cache is needed.
+    url = reverse("projects:index")
     caches["default"].clear()
+    etag = client.get(url)["ETag"]
+    caches["default"].clear()
+    with django_assert_num_queries(1):
+        response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response.content == b""
+    other = client.get(url, HTTP_IF_NONE_MATCH='W/"something-else"')
+    assert other.status_code == 200
+    # An entry's page names its entries in the cache.
     etag = client.get(p04.get_absolute_url())["ETag"]
-    caches["default"].clear()  # not even the cache is needed
     with django_assert_num_queries(1):
         response = client.get(p04.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
     assert response["ETag"] == etag
-    assert response.content == b""
-    other = client.get(p04.get_absolute_url(), HTTP_IF_NONE_MATCH='W/"something-else"')
-    assert other.status_code == 200
 
 
 def test_if_modified_since_is_answered_with_304(client, page_cache, p04):
