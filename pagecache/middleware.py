@@ -3,7 +3,8 @@
 Every change to the content (a save, a deletion or a changed many-to-many relation of a
 model of ``settings.CONTENT_APPS``, or ``core.signals.content_changed``) raises the
 one-row ``ContentVersion`` in the database (``pagecache.apps``). ``PageCacheMiddleware``
-keys every page on it:
+keys every page on it, except the pages of single entries, which are keyed on the
+versions of the entries they show (``pagecache.entries``, ``EntryVersion``):
 
 * the content version is read from the cache, where it is kept for
   ``PAGE_CACHE_VERSION_SECONDS`` after it was read from the database and forgotten the
