@@ -1,9 +1,5 @@
-"""The search index: one ``SearchEntry`` per public entry, kept in step with the content.
-
-An entry exists only while what it stands for is public. Saves, deletions and changed
-relations refresh the entries they touch, in the same transaction (``connect_signals``);
-``rebuild`` writes the whole index anew (``manage.py rebuild_search_index``).
-"""
+"""The search index: one ``SearchEntry`` per public entry, kept in step with every change
+in the same transaction (``connect_signals``) and written anew by ``rebuild``."""
 
 import operator
 import threading
@@ -27,27 +23,20 @@ from .models import SEARCHED, SearchEntry
 from .query import CONFIGS, LANGUAGES, fold
 
 Kind = SearchEntry.Kind
-KIND_ORDER = {kind: position for position, kind in enumerate(Kind.values)}
 CHUNK = 500
 UPDATE_FIELDS = [
     field.name
     for field in SearchEntry._meta.concrete_fields
     if field.name not in ("id", "kind", "object_id", "document")
 ]
-
-
-def _document():
-    """PostgreSQL's tsvector of the folded columns, weighted: titles A, names B, texts C."""
-    weights = {"title": "A", "names": "B", "text": "C"}
-    vectors = [
-        SearchVector(
-            f"folded_{column}",
-            config=CONFIGS.get(column.rpartition("_")[2], "simple"),
-            weight=weights[column.partition("_")[0]],
-        )
-        for column in SEARCHED
-    ]
-    return reduce(operator.add, vectors)
+# PostgreSQL's tsvector of the folded columns: titles weigh A, names B, texts C.
+DOCUMENT = reduce(
+    operator.add,
+    (
+        SearchVector(f"folded_{column}", config=CONFIGS.get(column[-2:], "simple"), weight=weight)
+        for column, weight in zip(SEARCHED, "AABCC", strict=True)
+    ),
+)
 
 
 def _both(obj, name):
@@ -56,23 +45,25 @@ def _both(obj, name):
 
 
 def _entry(
-    kind, pk, url_name, url_kwargs, url_anchor="", *, title, text=None, details=None, names=()
+    kind, obj, url_name, url_kwargs, url_anchor="", *, title, texts=(), details=None, names=()
 ):
-    """An entry from what it shows, per language, and the names it is found by. Its folded
-    columns begin with a space, so that a term can match at a word's start."""
-    text, details = text or {}, details or {}
+    """An entry from what it shows per language (``texts``: ``obj``'s translated fields)
+    and the names it is found by. Its folded columns begin with a space, so that a term
+    can match at a word's start."""
     entry = SearchEntry(
         kind=kind,
-        object_id=pk,
-        kind_order=KIND_ORDER[kind],
+        object_id=obj.pk,
+        kind_order=Kind.values.index(kind),
         url_name=url_name,
         url_kwargs=url_kwargs,
         url_anchor=url_anchor,
         names="\n".join(sorted({name for name in names if name})),
-        **{f"title_{lang}": title.get(lang, "") for lang in LANGUAGES},
-        **{f"text_{lang}": "\n\n".join(filter(None, text.get(lang, ()))) for lang in LANGUAGES},
-        **{f"details_{lang}": details.get(lang, "") for lang in LANGUAGES},
     )
+    for lang in LANGUAGES:
+        text = (getattr(obj, f"{name}_{lang}") for name in texts)
+        setattr(entry, f"title_{lang}", title.get(lang, ""))
+        setattr(entry, f"text_{lang}", "\n\n".join(filter(None, text)))
+        setattr(entry, f"details_{lang}", (details or {}).get(lang, ""))
     for column in SEARCHED:
         setattr(entry, f"folded_{column}", " " + fold(getattr(entry, column)))
     return entry
@@ -86,20 +77,19 @@ def project_entries(ids):
     projects = Project.objects.published().filter(pk__in=ids)
     for project in projects.prefetch_related(Prefetch("roles", holders)):
         prefix = f"{project.code}: " if project.code else ""
-        title, subtitle, description = (
-            _both(project, name) for name in ("title", "subtitle", "description")
-        )
         span = {}
         for language in LANGUAGES:
             with translation.override(language):
-                span[language] = str(format_span(project.start, project.end))
+                span[language] = format_span(project.start, project.end)
         yield _entry(
             Kind.PROJECT,
-            project.pk,
+            project,
             "projects:detail",
             {"slug": project.slug},
-            title={lang: prefix + value for lang, value in title.items() if value},
-            text={lang: (subtitle[lang], description[lang]) for lang in LANGUAGES},
+            title={
+                lang: prefix + value for lang, value in _both(project, "title").items() if value
+            },
+            texts=("subtitle", "description"),
             details=span,
             names=[project.acronym, *(role.person.plain_name for role in project.roles.all())],
         )
@@ -121,11 +111,11 @@ def organisation_entries(ids):
     for organisation in organisations:
         yield _entry(
             Kind.ORGANISATION,
-            organisation.pk,
+            organisation,
             "projects:organisation",
             {"slug": organisation.slug},
             title=_both(organisation, "name"),
-            text={lang: (value,) for lang, value in _both(organisation, "description").items()},
+            texts=("description",),
             names=[*_both(organisation, "short_name").values(), *names.get(organisation.pk, ())],
         )
 
@@ -133,29 +123,25 @@ def organisation_entries(ids):
 def person_entries(ids):
     public = Person.objects.public().filter(pk__in=ids).values("pk")
     for person in Person.objects.filter(pk__in=public):
-        affiliation = _both(person, "affiliation")
         yield _entry(
             Kind.PERSON,
-            person.pk,
+            person,
             "people:detail",
             {"slug": person.slug},
             title={"de": person.full_name},
-            text={lang: (value,) for lang, value in affiliation.items()},
+            texts=("affiliation",),
         )
 
 
 def report_entries(ids):
     for report in AnnualReport.objects.published().filter(pk__in=ids).select_related("series"):
+        series = _both(report.series, "title")
         yield _entry(
             Kind.REPORT,
-            report.pk,
+            report,
             "reports:detail",
             {"series": report.series.slug, "year": report.year},
-            title={
-                lang: f"{value} {report.year}"
-                for lang, value in _both(report.series, "title").items()
-                if value
-            },
+            title={lang: f"{value} {report.year}" for lang, value in series.items() if value},
         )
 
 
@@ -165,15 +151,14 @@ def interview_entries(ids):
         "interviewees"
     ):
         people = [*interview.interviewees.all(), interview.interviewer]
-        headline, teaser = _both(interview, "headline"), _both(interview, "teaser")
         yield _entry(
             Kind.INTERVIEW,
-            interview.pk,
+            interview,
             "projects:detail",
             {"slug": interview.project.slug},
             f"#interview-{interview.pk}",
             title=_both(interview, "title"),
-            text={lang: (headline[lang], teaser[lang]) for lang in LANGUAGES},
+            texts=("headline", "teaser"),
             details=_both(interview.project, "title"),
             names=[person.plain_name for person in people if person is not None],
         )
@@ -183,11 +168,11 @@ def page_entries(ids):
     for page in Page.objects.filter(published=True, pk__in=ids):
         yield _entry(
             Kind.PAGE,
-            page.pk,
+            page,
             f"pages:{page.slug}",
             {},
             title=_both(page, "title"),
-            text={lang: (value,) for lang, value in _both(page, "body").items()},
+            texts=("body",),
         )
 
 
@@ -199,53 +184,50 @@ BUILDERS = {
     Kind.INTERVIEW: (Interview, interview_entries),
     Kind.PAGE: (Page, page_entries),
 }
+KINDS = {model: kind for kind, (model, _build) in BUILDERS.items()}
 
 
 # -- Writing the index ----------------------------------------------------------------------
 
 
-def _write(kind, ids):
-    """The entries of ``ids`` of ``kind`` anew; those no longer public go."""
-    entries = list(BUILDERS[kind][1](ids))
-    if entries:
-        SearchEntry.objects.bulk_create(
-            entries,
-            update_conflicts=True,
-            unique_fields=["kind", "object_id"],
-            update_fields=UPDATE_FIELDS,
-        )
-        if connection.vendor == "postgresql":
-            written = [entry.object_id for entry in entries]
-            SearchEntry.objects.filter(kind=kind, object_id__in=written).update(
-                document=_document()
-            )
-    gone = set(ids) - {entry.object_id for entry in entries}
-    SearchEntry.objects.filter(kind=kind, object_id__in=gone).delete()
-    return len(entries)
+def _merge(merged, target_sets):
+    for targets in target_sets:
+        for kind, ids in targets.items():
+            merged.setdefault(kind, set()).update(ids)
+    return merged
 
 
-def refresh(targets):
-    """Write the entries of ``targets`` ({kind: ids}) anew, a chunk at a time."""
+def _write(targets, progress=None):
+    """The entries of ``targets`` ({kind: ids}) anew, a chunk at a time; those no longer
+    public go. Returns {kind: number of entries}."""
+    written = {}
     for kind, ids in targets.items():
-        ids = sorted({pk for pk in ids if pk is not None})
+        ids, written[kind] = sorted(ids - {None}), 0
         for start in range(0, len(ids), CHUNK):
-            _write(kind, ids[start : start + CHUNK])
+            chunk = ids[start : start + CHUNK]
+            entries = list(BUILDERS[kind][1](chunk))
+            SearchEntry.objects.bulk_create(
+                entries,
+                update_conflicts=True,
+                unique_fields=["kind", "object_id"],
+                update_fields=UPDATE_FIELDS,
+            )
+            found = {entry.object_id for entry in entries}
+            if found and connection.vendor == "postgresql":
+                SearchEntry.objects.filter(kind=kind, object_id__in=found).update(document=DOCUMENT)
+            SearchEntry.objects.filter(kind=kind, object_id__in=set(chunk) - found).delete()
+            written[kind] += len(entries)
+            if progress:
+                progress(kind, start + len(chunk), len(ids))
+    return written
 
 
 @transaction.atomic
 def rebuild(progress=None):
     """The whole index anew; returns {kind: number of entries}."""
-    table = connection.ops.quote_name(SearchEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
-    written = {}
-    for kind, (model, _build) in BUILDERS.items():
-        ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
-        written[kind] = 0
-        for start in range(0, len(ids), CHUNK):
-            written[kind] += _write(kind, ids[start : start + CHUNK])
-            if progress:
-                progress(kind, min(start + CHUNK, len(ids)), len(ids))
+    SearchEntry.objects.all().delete()
+    targets = {kind: _ids(model.objects) for kind, (model, _build) in BUILDERS.items()}
+    written = _write(targets, progress)
     # Cached search pages may show what the old index found: they go with the version.
     content_changed.send(sender=SearchEntry)
     return written
@@ -258,16 +240,25 @@ _state = threading.local()
 def deferred():
     """Within the block, collect what changes touch and write each entry once at the end
     (loading fixtures, generated archives). Nested blocks join the outermost."""
-    if getattr(_state, "targets", None) is not None:
+    if getattr(_state, "pending", None) is not None:
         yield
         return
-    _state.targets = {}
+    _state.pending = {}
     try:
         yield
-        targets = _state.targets
+        pending = _state.pending
     finally:
-        _state.targets = None
-    refresh(targets)
+        _state.pending = None
+    _write(pending)
+
+
+def refresh(*target_sets):
+    """Write the entries of the targets ({kind: ids}) anew, or at the end of ``deferred``."""
+    pending = getattr(_state, "pending", None)
+    if pending is None:
+        _write(_merge({}, target_sets))
+    else:
+        _merge(pending, target_sets)
 
 
 # -- What a change touches ------------------------------------------------------------------
@@ -306,25 +297,7 @@ def affected(instance):
         return {Kind.ORGANISATION: {instance.organisation_id}}
     if isinstance(instance, ReportSeries):
         return {Kind.REPORT: _ids(AnnualReport.objects.filter(series_id=pk))}
-    kind = {Organisation: Kind.ORGANISATION, AnnualReport: Kind.REPORT, Page: Kind.PAGE}
-    return {kind[type(instance)]: {pk}} if type(instance) in kind else {}
-
-
-def _merge(*target_sets):
-    merged = {}
-    for targets in target_sets:
-        for kind, ids in targets.items():
-            merged.setdefault(kind, set()).update(ids)
-    return merged
-
-
-def _refresh_or_collect(*target_sets):
-    targets = _merge(*target_sets)
-    collected = getattr(_state, "targets", None)
-    if collected is None:
-        refresh(targets)
-    else:
-        collected.update(_merge(collected, targets))
+    return {KINDS[type(instance)]: {pk}}  # an organisation, a report, a page
 
 
 # Models whose foreign keys decide what is public: a change touches the entries of before
@@ -335,39 +308,29 @@ _before = {}
 
 
 def _saving(sender, instance, **kwargs):
-    old = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
-    if old is not None:
+    if instance.pk and (old := sender.objects.filter(pk=instance.pk).first()):
         _before[(sender, instance.pk)] = affected(old)
 
 
 def _saved(sender, instance, **kwargs):
-    _refresh_or_collect(_before.pop((sender, instance.pk), {}), affected(instance))
+    refresh(_before.pop((sender, instance.pk), {}), affected(instance))
 
 
 def _deleted(sender, instance, **kwargs):
-    _refresh_or_collect(affected(instance))
+    refresh(affected(instance))
 
 
-def _relation_changed(sender, instance, action, pk_set, **kwargs):
+def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
     """Partners of a project, interviewees of an interview (from either side)."""
-    if sender is Project.partners.through:
-        own, other = Kind.PROJECT, Kind.ORGANISATION
-    else:
-        own, other = Kind.INTERVIEW, Kind.PERSON
-    if not isinstance(instance, (Project, Interview)):
-        own, other = other, own
-    targets = {own: {instance.pk}, other: set(pk_set or ())}
-    if action == "pre_clear":
-        # Who loses the relation is known only before it goes.
-        _before[(sender, instance.pk)] = _merge(targets, affected(instance))
-    elif action == "post_clear":
-        _refresh_or_collect(targets, _before.pop((sender, instance.pk), {}))
-    elif action in ("post_add", "post_remove"):
-        _refresh_or_collect(targets)
+    if action == "pre_clear":  # who loses the relation is known only before it goes
+        _before[(sender, instance.pk)] = affected(instance)
+    elif action in ("post_add", "post_remove", "post_clear"):
+        changed = {KINDS[type(instance)]: {instance.pk}, KINDS[model]: set(pk_set or ())}
+        refresh(changed, _before.pop((sender, instance.pk), {}))
 
 
 def connect_signals():
-    for model in (*(model for model, _build in BUILDERS.values()), Funding, Role, ReportSeries):
+    for model in (*KINDS, Funding, Role, ReportSeries):
         uid = f"search.index.{model._meta.label_lower}"
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
