@@ -12,7 +12,19 @@ of role are shared, so one funder ends up with thousands of fundings, and the co
 reports share the real PDFs. SQLite: one file per archive, copied with SQLite's backup
 API. PostgreSQL: a throwaway PostgreSQL 15 cluster on 127.0.0.1 in the temporary folder
 (``nginx_stack.Postgres``, as CI starts one), one database per archive copied from the
-real five's (``createdb --template``), stopped at the end, also on failure. After
+real five's (``createdb --template``), stopped at the end, also on failure.
+
+**Caches.** Each leg as it is run: SQLite with the default cache, each process's own
+memory (``make run``'s setup and a single-server site's), so a cache hit reads the
+content version from the database file (``PAGE_CACHE_VERSION_SECONDS`` is 0 then);
+PostgreSQL with Redis, as operators run it beside PostgreSQL (docs/deployment.md,
+"Cache"): a throwaway ``redis-server`` on 127.0.0.1 in the temporary folder
+(``nginx_stack.Redis``, as ``make faults`` starts one), one Redis database per archive
+(each keeps its own content version), stopped at the end; ``PAGE_CACHE_VERSION_SECONDS``
+is the settings' default with Redis, 5 s (any value in the environment is dropped), so
+a hit asks no database. ``--postgres-cache locmem`` runs the PostgreSQL leg with each
+process's memory instead, as before: every hit then reads the version from PostgreSQL
+(and Django's connection health check adds a ``SELECT 1``). After
 ``generate``, ``BENCH_AFTER_GENERATE`` (default ``rebuild_search_index``: bulk_create
 sends no signals); on PostgreSQL then ``VACUUM ANALYZE``, which an archive at rest has had
 from autovacuum (run now, it does not start in the middle of a measurement). Then
@@ -45,6 +57,13 @@ Environment: ``BENCH_DURATION`` (seconds per wrk run, default 5), ``BENCH_PROJEC
 (10000; 500 or fewer leaves out the larger sizes, 5 measures the real archive only),
 ``BENCH_ENGINES`` (``sqlite,postgresql``), ``BENCH_BASELINE`` (default ``none``),
 ``BENCH_AFTER_GENERATE`` (a management command run on each grown copy).
+
+Parts: ``--only first,uncached,cached,nginx`` (any of them, comma-separated; default
+all) measures only those after building the archives, and the report and the goals
+table show only theirs: ``--only cached`` is the cached pages against the ceiling
+(about 17 minutes at the defaults, 8 of them building the archives); the peak RSS
+goal needs both ``uncached`` and ``cached``. The baseline runs when ``BENCH_BASELINE``
+names one, whatever the parts.
 """
 
 import argparse
@@ -76,6 +95,8 @@ ACCEPT_ENCODING = "br, gzip"
 UNCACHED_CONNECTIONS = 16
 CACHED_CONNECTIONS = 64
 ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+# What --only chooses from: the measurements after the archives are built.
+PARTS = ("first", "uncached", "cached", "nginx")
 # Issue 19: growth is measured from about 500 projects (every list's page full) to the
 # largest size; 500 is the real five copied 99 times, as the largest is copied 1,999 times.
 MIDDLE_SIZE = 500
@@ -312,13 +333,19 @@ def describe():
         label: apps.get_model(label)._meta.base_manager.count()
         for label in ("projects.Project", "people.Person", "reports.AnnualReport")
     }
+    from django.conf import settings
+
     pages = pages_to_measure()
+    cache = {
+        "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "version seconds": settings.PAGE_CACHE_VERSION_SECONDS,
+    }
     matches = {
         name: search_matches(client, path)
         for name, path in pages
         if resolve(urllib.parse.urlsplit(path).path).view_name == "search:search"
     }
-    print(json.dumps({"pages": pages, "counts": counts, "matches": matches}))
+    print(json.dumps({"pages": pages, "counts": counts, "matches": matches, "cache": cache}))
 
 
 def settle():
@@ -581,9 +608,9 @@ def show(result):
 
 
 def measure_sizes(sizes, options):
-    """Every page uncached, then cached, on every archive. The servers of all archives
-    run side by side and take turns page by page, so that a change in the machine's load
-    falls on all alike (idle workers cost nothing)."""
+    """Every page uncached, then cached, on every archive (those of ``options["parts"]``).
+    The servers of all archives run side by side and take turns page by page, so that a
+    change in the machine's load falls on all alike (idle workers cost nothing)."""
 
     def servers(stack, extra):
         return [
@@ -594,6 +621,13 @@ def measure_sizes(sizes, options):
         ]
 
     names = [name for name, _path in sizes[0]["pages"]]
+    if "uncached" in options["parts"]:
+        measure_uncached(sizes, names, servers, options)
+    if "cached" in options["parts"]:
+        measure_cached(sizes, names, servers, options)
+
+
+def measure_uncached(sizes, names, servers, options):
     with contextlib.ExitStack() as stack:
         running = servers(stack, {"DJANGO_PAGE_CACHE": "0"})
         for name in names:
@@ -603,6 +637,9 @@ def measure_sizes(sizes, options):
                 say(f"{size['label']}, uncached, {name}: {show(result)}")
         for size, server in zip(sizes, running, strict=True):
             size["uncached peak"] = server.rss.peak
+
+
+def measure_cached(sizes, names, servers, options):
     # One collected set of static files serves every archive.
     css = stylesheet_path(sizes[0]["env"]["DJANGO_STATIC_ROOT"])
     with contextlib.ExitStack() as stack:
@@ -610,8 +647,8 @@ def measure_sizes(sizes, options):
         ceilings = [[measure(server, css, CACHED_CONNECTIONS, options)] for server in running]
         for name in names:
             for size, server in zip(sizes, running, strict=True):
-                uncached = size["uncached"][name]
-                if uncached["errors"] and uncached["how"] == "probe":
+                uncached = size["uncached"].get(name)
+                if uncached and uncached["errors"] and uncached["how"] == "probe":
                     # Its render outlasts the worker timeout: no answer to keep in the cache.
                     size["cached"][name] = None
                     say(f"{size['label']}, cached, {name}: not measured (no render in time)")
@@ -634,6 +671,10 @@ def first_requests(size, options):
     first = {}
     for name, path in size["pages"]:
         log = options["workdir"] / f"gunicorn-{size['key']}-first.log"
+        if size["redis db"] is not None:
+            # A shared cache outlives the server: emptied (a new release finds no page
+            # of its own there either).
+            options["redis"].flush(size["redis db"])
         with Server(size["env"], log) as server:
             status, _size, seconds = fetch(server.base + path, options["timeout"])
         first[name] = (status, seconds)
@@ -804,8 +845,9 @@ def page_names(sizes):
     return [name for name, _path in sizes[0]["pages"]]
 
 
-def engine_checks(sizes, first):
-    """{goal: [Check]} of one engine's archives, in the order of the goals table."""
+def engine_checks(sizes, first, parts=PARTS):
+    """{goal: [Check]} of one engine's archives, in the order of the goals table: the
+    goals of the parts measured."""
     real, mid, large = roles(sizes)
     names = page_names(sizes)
     pages = [name for name in names if name not in DOWNLOADS]
@@ -813,7 +855,7 @@ def engine_checks(sizes, first):
     if large is None:
         return checks
     searches = [name for name in pages if name in large["matches"]]
-    if mid is not None:
+    if mid is not None and "uncached" in parts:
         checks[
             f"uncached {large['name']} ÷ {mid['name']} ≥ {GROWTH_GOAL}, page types but search"
         ] = [
@@ -828,30 +870,37 @@ def engine_checks(sizes, first):
             Check(name, growth(large, mid, name), search_goal(mid, large, name))
             for name in searches
         ]
-    checks[f"uncached {large['name']} ÷ 5 ≥ {GROWTH_GOAL}: project, person, organisation"] = [
-        Check(name, growth(large, real, name), GROWTH_GOAL) for name in AGAINST_REAL_FIVE
-    ]
-    checks[f"first request at {large['name']} ≤ {FIRST_REQUEST_GOAL:.0f} s, every page type"] = [
-        Check(name, seconds if status and status < 400 else float("inf"), FIRST_REQUEST_GOAL, True)
-        for name, (status, seconds) in first.items()
-        if name in pages
-    ]
-    if mid is not None:
+    if "uncached" in parts:
+        checks[f"uncached {large['name']} ÷ 5 ≥ {GROWTH_GOAL}: project, person, organisation"] = [
+            Check(name, growth(large, real, name), GROWTH_GOAL) for name in AGAINST_REAL_FIVE
+        ]
+    if "first" in parts:
+        checks[
+            f"first request at {large['name']} ≤ {FIRST_REQUEST_GOAL:.0f} s, every page type"
+        ] = [
+            Check(
+                name, seconds if status and status < 400 else float("inf"), FIRST_REQUEST_GOAL, True
+            )
+            for name, (status, seconds) in first.items()
+            if name in pages
+        ]
+    if mid is not None and {"uncached", "cached"} <= set(parts):
         checks[f"peak worker RSS {large['name']} ÷ {mid['name']} ≤ {RSS_GOAL}"] = [
             Check("", ratio(peak(large), peak(mid)), RSS_GOAL, True)
         ]
-    checks[f"cached ≥ {CEILING_GOAL}× the ceiling, 0 errors, every size"] = [
-        Check(
-            f"{name} at {size['name']}",
-            ratio(result["rate"], size["ceiling"]["rate"]) if not result["errors"] else 0.0,
-            CEILING_GOAL,
-        )
-        if result
-        else Check(f"{name} at {size['name']}", 0.0, CEILING_GOAL)
-        for size in sizes
-        for name, result in size["cached"].items()
-        if name in pages
-    ]
+    if "cached" in parts:
+        checks[f"cached ≥ {CEILING_GOAL}× the ceiling, 0 errors, every size"] = [
+            Check(
+                f"{name} at {size['name']}",
+                ratio(result["rate"], size["ceiling"]["rate"]) if not result["errors"] else 0.0,
+                CEILING_GOAL,
+            )
+            if result
+            else Check(f"{name} at {size['name']}", 0.0, CEILING_GOAL)
+            for size in sizes
+            for name, result in size["cached"].items()
+            if name in pages
+        ]
     return checks
 
 
@@ -1009,12 +1058,28 @@ def print_report(engines, options, first, baseline, nginx_rows, code):
             f"{counts['people.Person']:,} people, {counts['reports.AnnualReport']:,} reports; "
             f"built in {size['build seconds']:.0f} s"
         )
-    print("   *: too slow for wrk (probe): the rate of two concurrent requests")
-    print("   KB: an uncached answer as sent (the page cache keeps pages compressed)")
-    for engine, sizes in engines.items():
-        print_uncached(engine, sizes)
-    print_cached(everything)
+    caches = ", ".join(
+        f"{ENGINES[engine]} {sizes[0]['cache']['backend']} (content version kept "
+        f"{sizes[0]['cache']['version seconds']} s)"
+        for engine, sizes in engines.items()
+    )
+    print(f"   the cache (CACHE_URL): {caches}")
+    parts = options["parts"]
+    if "uncached" in parts:
+        print("   *: too slow for wrk (probe): the rate of two concurrent requests")
+        print("   KB: an uncached answer as sent (the page cache keeps pages compressed)")
+        for engine, sizes in engines.items():
+            print_uncached(engine, sizes)
+    if "cached" in parts:
+        print_cached(everything)
+    if "first" in parts:
+        print_first(first, names, everything)
+    if {"uncached", "cached"} <= set(parts):
+        print_peaks(engines)
+    print_rest(engines, options, first, baseline, nginx_rows, code)
 
+
+def print_first(first, names, everything):
     print()
     print(
         f"First request at {everything[-1]['name']} projects, each page type to a freshly "
@@ -1030,6 +1095,8 @@ def print_report(engines, options, first, baseline, nginx_rows, code):
             cells.append(f"{seconds:.3f}" + ("" if status and status < 400 else f" ({status})"))
         print(f"{name:<20}" + "".join(f" {text:>12}" for text in cells))
 
+
+def print_peaks(engines):
     print()
     print(
         f"Peak RSS of a gunicorn worker, MB, uncached / cached runs "
@@ -1044,6 +1111,8 @@ def print_report(engines, options, first, baseline, nginx_rows, code):
         growth_text = f"   ratio {ratio(peak(large), peak(mid)):.2f}" if mid and large else ""
         print(f"  {ENGINES[engine]:<11} {peaks}{growth_text}")
 
+
+def print_rest(engines, options, first, baseline, nginx_rows, code):
     if baseline:
         print()
         print(
@@ -1073,7 +1142,10 @@ def print_report(engines, options, first, baseline, nginx_rows, code):
     files = ", ".join(f"{path} {n:,}" for path, n in search.items() if n)
     print(f"  search {sum(search.values()):,}: {files}")
 
-    per_engine = [engine_checks(sizes, first[engine]) for engine, sizes in engines.items()]
+    per_engine = [
+        engine_checks(sizes, first.get(engine, {}), options["parts"])
+        for engine, sizes in engines.items()
+    ]
     rows = {goal: [cell(checks[goal]) for checks in per_engine] for goal in per_engine[0]}
     common = {goal: cell(checks) for goal, checks in common_checks(nginx_rows, code).items()}
     width = max(len(goal) for goal in [*rows, *common])
@@ -1117,12 +1189,26 @@ def main(argv=None):
     parser.add_argument("--slow", type=float, default=1.0, help="seconds; slower: no wrk")
     parser.add_argument("--timeout", type=int, default=30, help="gunicorn's worker timeout")
     parser.add_argument("--no-nginx", action="store_true", help="leave out bench_nginx.py")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"measure only these parts, comma-separated: {', '.join(PARTS)} (default all)",
+    )
+    parser.add_argument(
+        "--postgres-cache",
+        choices=("redis", "locmem"),
+        default="redis",
+        help="the PostgreSQL leg's cache: Redis (as operators run it) or each process's memory",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
     engines = [engine.strip() for engine in args.engines.split(",") if engine.strip()]
     unknown = set(engines) - set(ENGINES)
     if unknown or not engines:
         parser.error(f"--engines / BENCH_ENGINES: one or more of {', '.join(ENGINES)}")
+    parts = [part.strip() for part in args.only.split(",") if part.strip()]
+    if set(parts) - set(PARTS) or not parts:
+        parser.error(f"--only: one or more of {', '.join(PARTS)}")
     if shutil.which("wrk") is None:
         raise SystemExit("bench: wrk is missing (Debian: apt-get install wrk)")
 
@@ -1145,8 +1231,14 @@ def main(argv=None):
         "GUNICORN_TIMEOUT": str(args.timeout),
         "GUNICORN_LOG_LEVEL": "warning",
     }
-    # Each worker's own page cache in local memory, whatever the developer's setting.
-    for name in ("DJANGO_PAGE_CACHE", "CACHE_URL", "DATABASE_URL", "PYTHONPATH"):
+    # The cache of each leg (the docstring's "Caches"), whatever the developer's setting.
+    for name in (
+        "DJANGO_PAGE_CACHE",
+        "DJANGO_PAGE_CACHE_VERSION_SECONDS",
+        "CACHE_URL",
+        "DATABASE_URL",
+        "PYTHONPATH",
+    ):
         env.pop(name, None)
     options = {
         "workdir": workdir,
@@ -1155,6 +1247,8 @@ def main(argv=None):
         "timeout": args.timeout + 5,
         "baseline": args.baseline,
         "nginx rounds": 2,
+        "parts": parts,
+        "redis": None,
     }
     projects = [5, *(n for n in (MIDDLE_SIZE, args.projects) if 5 < n <= args.projects)]
     projects = sorted(set(projects))
@@ -1163,23 +1257,30 @@ def main(argv=None):
         with contextlib.ExitStack() as stack:
             postgres = None
             if "postgresql" in engines:
-                # One implementation of the throwaway cluster: the deployment check's.
-                from nginx_stack import Postgres, install_missing
+                # One implementation of the throwaway cluster and of the Redis server: the
+                # deployment check's.
+                from nginx_stack import Postgres, Redis, install_missing
 
-                install_missing(need_postgres=True, need_redis=False)
+                with_redis = args.postgres_cache == "redis"
+                install_missing(need_postgres=True, need_redis=with_redis)
                 postgres = stack.enter_context(Postgres(workdir / "postgresql"))
                 say(f"PostgreSQL 15 on 127.0.0.1:{postgres.port}")
+                if with_redis:
+                    options["redis"] = stack.enter_context(Redis(workdir / "redis"))
+                    say(f"Redis on 127.0.0.1:{options['redis'].port}")
             archives = {
                 engine: build_archives(
-                    engine, projects, env, workdir, postgres, args.after_generate
+                    engine, projects, env, workdir, postgres, args.after_generate, options
                 )
                 for engine in engines
             }
             # Build first, measure after: the machine's load during the build falls on no
             # measurement.
-            first = {
-                engine: first_requests(sizes[-1], options) for engine, sizes in archives.items()
-            }
+            first = {}
+            if "first" in parts:
+                first = {
+                    engine: first_requests(sizes[-1], options) for engine, sizes in archives.items()
+                }
             measure_sizes([size for sizes in archives.values() for size in sizes], options)
             baseline = None
             if args.baseline.lower() != "none":
@@ -1189,7 +1290,7 @@ def main(argv=None):
                 else:
                     baseline = compare_with_baseline(args.baseline, real, options)
         nginx_rows = None
-        if not args.no_nginx:
+        if not args.no_nginx and "nginx" in parts:
             import bench_nginx
 
             say("through nginx (bench_nginx.py) …")
@@ -1203,11 +1304,12 @@ def main(argv=None):
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def build_archives(engine, projects, env, workdir, postgres, after_generate):
+def build_archives(engine, projects, env, workdir, postgres, after_generate, options):
     """One engine's archives, smallest first: the real five loaded, the others grown from
-    copies of it. Each a dict with its environment, pages, counts and matches."""
+    copies of it. Each a dict with its environment, pages, counts and matches. On
+    PostgreSQL with Redis (``options["redis"]``), each archive its own Redis database."""
     sizes = []
-    for n in projects:
+    for index, n in enumerate(projects):
         label = f"{ENGINES[engine]} {n:,}"
         started = time.monotonic()
         size_env = {
@@ -1217,6 +1319,9 @@ def build_archives(engine, projects, env, workdir, postgres, after_generate):
         }
         if engine == "sqlite":
             size_env["DATABASE_URL"] = f"sqlite:///{workdir / f'{engine}-{n}.sqlite3'}"
+        redis_db = index if engine == "postgresql" and options["redis"] else None
+        if redis_db is not None:
+            size_env["CACHE_URL"] = options["redis"].url(redis_db)
         if n == 5:
             if engine == "postgresql":
                 size_env["DATABASE_URL"] = postgres.create_database("size_5")
@@ -1257,13 +1362,16 @@ def build_archives(engine, projects, env, workdir, postgres, after_generate):
                 "counts": info["counts"],
                 "pages": [tuple(page) for page in info["pages"]],
                 "matches": info["matches"],
+                "cache": info["cache"],
+                "redis db": redis_db,
                 "uncached": {},
                 "cached": {},
                 "build seconds": time.monotonic() - started,
             }
         )
         counts = ", ".join(f"{k:,} {model}" for model, k in info["counts"].items())
-        say(f"{label}: {counts}; built in {sizes[-1]['build seconds']:.0f} s")
+        cache = f"{info['cache']['backend']}, version kept {info['cache']['version seconds']} s"
+        say(f"{label}: {counts}; cache {cache}; built in {sizes[-1]['build seconds']:.0f} s")
     return sizes
 
 
