@@ -2,7 +2,6 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # The texts an entry is found by, in the order of FTS5's columns: titles, names, texts.
@@ -10,9 +9,7 @@ SEARCHED = ("title_de", "title_en", "names", "text_de", "text_en")
 
 
 class SearchEntry(models.Model):
-    """What search finds and shows of a public entry, written by ``search.index``. The
-    ``folded_*`` columns hold the searched texts as ``fold()`` writes them, a character
-    for each: SQLite's FTS5 table indexes them, PostgreSQL's ``document`` weighs them."""
+    """What search finds and shows of a public entry (docs/search.md, "How it works")."""
 
     class Kind(models.TextChoices):
         PROJECT = "project", _("Projekt")
@@ -53,9 +50,6 @@ class SearchEntry(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title_de}"
 
-    def get_absolute_url(self):
-        return reverse(self.url_name, kwargs=self.url_kwargs) + self.url_anchor
-
 
 class FTS5Table(models.TextField):
     """The hidden column an FTS5 table has under its own name: ``search_fts MATCH …``."""
@@ -88,6 +82,3 @@ class SearchMatch(models.Model):
 
     def __str__(self):
         return str(self.entry)
-
-    def get_absolute_url(self):
-        return self.entry.get_absolute_url()

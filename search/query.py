@@ -1,8 +1,5 @@
-"""Searching the index: the visitor's query, folded, matched and ranked by the database.
-
-What search promises is written once, in docs/search.md, and tested from one table of
-queries (tests/search/queries.py) on SQLite, PostgreSQL and the offline index.
-"""
+"""Searching the index: the visitor's query, folded, matched and ranked by the database
+(what it promises: docs/search.md)."""
 
 import re
 import unicodedata
@@ -24,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import SEARCHED, SearchEntry, SearchMatch
+from .models import SEARCHED, SearchEntry
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -35,7 +32,7 @@ CONFIGS = {"de": "search_de", "en": "search_en"}
 BM25 = "bm25(search_fts, 10.0, 10.0, 5.0, 1.0, 1.0)"
 SHOWN = [f"{name}_{language}" for name in ("title", "text") for language in LANGUAGES]
 # Marks around a match, from FTS5's highlight() and ts_headline(): never in a text.
-START, STOP = "\x02", "\x03"
+START, STOP = MARKS = "\x02", "\x03"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 # Spellings a German reader takes for one another.
@@ -112,17 +109,13 @@ class Query:
         return bool(self.terms)
 
     def fts5(self):
-        """One FTS5 expression: every term, each as any of its spellings, in double quotes:
-        text to FTS5, never syntax (a folded form holds no quote). A term of two characters,
-        which the trigram index cannot find inside a word, is found at a word's start: the
-        folded columns begin with a space (search.index)."""
+        """Every term, each as any of its spellings, quoted: text to FTS5, never syntax."""
         either = (" OR ".join(f'"{_needle(form)}"' for form in forms) for forms in self.terms)
         return " AND ".join(f"({spellings})" for spellings in either)
 
     def words(self, forms=None):
         """A tsquery of a term's spellings (of all terms' without ``forms``): each word,
-        stemmed, or a word it begins. The forms are folded (letters, digits and spaces
-        only), so nothing in them is tsquery syntax."""
+        stemmed, or a word it begins."""
         words = None
         for form in forms or [form for forms in self.terms for form in forms]:
             prefixes = " & ".join(f"{word}:*" for word in form.split())
@@ -220,10 +213,9 @@ FIELDS = ["kind", "url_name", "url_kwargs", "url_anchor", "details_de", "details
 
 
 def _rows(ids, query):
-    """The rows of ``ids`` with their shown texts, and the texts marked where they match
-    as ``marked_*``: on PostgreSQL by ts_headline; on SQLite by FTS5's highlight(), in
-    the folded copies, which have a character in the same place for each of the text's
-    (and a space before). Read for the page only: the ranking reads ids alone."""
+    """The rows of ``ids`` with their shown texts, and as ``marked_*`` the texts marked
+    where they match: by ts_headline, or by FTS5's highlight() in the folded copies."""
+    entries = SearchEntry.objects.filter(pk__in=ids)
     if connection.vendor == "postgresql":
         marks = {
             f"marked_{column}": SearchHeadline(
@@ -238,28 +230,25 @@ def _rows(ids, query):
             )
             for column in SHOWN
         }
-        yield from (
-            SearchEntry.objects.filter(pk__in=ids).annotate(**marks).values("pk", *FIELDS, *marks)
-        )
-        return
-    marks = {
-        f"marked_{column}": Func(
-            Value(START),
-            Value(STOP),
-            template=f"highlight(search_fts, {SEARCHED.index(column)}, %(expressions)s)",
-        )
-        for column in SHOWN
-    }
-    page = SearchMatch.objects.filter(fts__match=query.fts5(), entry__in=ids).annotate(**marks)
-    rows = page.values(*marks, pk=F("entry"), **{name: F(f"entry__{name}") for name in FIELDS})
-    for row in rows:
-        for column in SHOWN:
-            text, position, shown = row[column], -1, []
-            for char in row[f"marked_{column}"] or "":
-                if char in (START, STOP) or position >= 0:
-                    shown.append(char if char in (START, STOP) else text[position])
-                position += char not in (START, STOP)
-            row[f"marked_{column}"] = "".join(shown)
+    else:
+        # The ids on the FTS5 table's side: it reads their rows only, not every match.
+        entries = SearchEntry.objects.filter(match__fts__match=query.fts5(), match__pk__in=ids)
+        marks = {
+            f"marked_{column}": Func(
+                Value(START),
+                Value(STOP),
+                template=f"highlight(search_fts, {SEARCHED.index(column)}, %(expressions)s)",
+            )
+            for column in SHOWN
+        }
+    for row in entries.annotate(**marks).values("pk", *FIELDS, *marks):
+        if connection.vendor != "postgresql":
+            for column in SHOWN:
+                # FTS5 marked the folded copy: a space, then a character for each of the text's.
+                written = iter(" " + row[column])
+                marked = row[f"marked_{column}"] or ""
+                marked = "".join(char if char in MARKS else next(written) for char in marked)
+                row[f"marked_{column}"] = marked.replace(" ", "", 1)
         yield row
 
 
