@@ -202,7 +202,8 @@ def _write(targets, progress=None):
     public go. Returns {kind: number of entries}."""
     written = {}
     for kind, ids in targets.items():
-        ids, written[kind] = sorted(ids - {None}), 0
+        ids = sorted(ids - {None})
+        written[kind] = 0
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             entries = list(BUILDERS[kind][1](chunk))
@@ -231,6 +232,17 @@ def rebuild(progress=None):
     # Cached search pages may show what the old index found: they go with the version.
     content_changed.send(sender=SearchEntry)
     return written
+
+
+def build_missing(sender, using, apps=None, **kwargs):
+    """After migrate: a database from a release before this index has content, no entries."""
+    try:  # the state migrate leaves (flush sends no state: the tables are all there)
+        if apps is not None:
+            apps.get_model("search", "SearchEntry")
+    except LookupError:
+        return  # migrated back to before the index: no table
+    if not SearchEntry.objects.using(using).exists() and Project.objects.using(using).exists():
+        rebuild()
 
 
 _state = threading.local()
@@ -312,12 +324,9 @@ def _saving(sender, instance, **kwargs):
         _before[(sender, instance.pk)] = affected(old)
 
 
-def _saved(sender, instance, **kwargs):
+def _changed(sender, instance, **kwargs):
+    """Saved or deleted: what it touches now, and what it touched before a save moved it."""
     refresh(_before.pop((sender, instance.pk), {}), affected(instance))
-
-
-def _deleted(sender, instance, **kwargs):
-    refresh(affected(instance))
 
 
 def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
@@ -332,8 +341,8 @@ def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
 def connect_signals():
     for model in (*KINDS, Funding, Role, ReportSeries):
         uid = f"search.index.{model._meta.label_lower}"
-        post_save.connect(_saved, sender=model, dispatch_uid=uid)
-        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+        post_save.connect(_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid)
         if model in MOVABLE_MODELS:
             pre_save.connect(_saving, sender=model, dispatch_uid=uid)
     for through in (Project.partners.through, Interview.interviewees.through):
