@@ -15,9 +15,7 @@ RESULTS_PER_PAGE = 10
 
 @require_safe
 def search(request):
-    """Always answers 200: an empty, too short, overlong or odd query gets a note and the
-    form again, never an error. The number of matches per kind is one query, the ids of a
-    page one more and their texts a third."""
+    """Always 200, in three queries: the matches per kind, a page's ids, its rows."""
     query = Query.parse(request.GET.get("q", ""))
     entries, numbers, approximate = None, {}, False
     if query:
