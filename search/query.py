@@ -4,7 +4,6 @@
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from itertools import product
 
 from django.conf import settings
 from django.contrib.postgres.search import (
@@ -57,15 +56,14 @@ def fold(text):
 def spellings(term):
     """The folded forms of a term that all count: as typed, with ä, ö, ü written ae, oe,
     ue and the other way round, and ß as ss and the other way round."""
-    lower = term.lower()
-    pairs = [pair for pair in _SPELLINGS if pair[0] in lower or pair[1] in lower]
-    forms = set()
-    for choice in product((0, 1), repeat=len(pairs)):
-        form = lower
-        for (letter, digraph), to_letter in zip(pairs, choice, strict=True):
-            form = form.replace(digraph, letter) if to_letter else form.replace(letter, digraph)
-        forms.add(" ".join(fold(form).split()))
-    return sorted(forms - {""})
+    forms = {term.lower()}
+    for letter, digraph in _SPELLINGS:
+        forms = {
+            spelling
+            for form in forms
+            for spelling in (form.replace(digraph, letter), form.replace(letter, digraph))
+        }
+    return sorted({" ".join(fold(form).split()) for form in forms} - {""})
 
 
 @dataclass
