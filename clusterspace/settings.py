@@ -608,7 +608,8 @@ BACKUP_MODELS = [
     *CONTENT_APPS,
     "opendata",
     "linkchecks",
-    "pagecache",
+    # Not the entries' versions: a restore's saves raise "*", every entry page's.
+    "pagecache.contentversion",
     "admin.logentry",
     # The version history (django-reversion), so a restore keeps what editors can undo.
     "reversion",
