@@ -15,8 +15,9 @@ organisations), while an editor saves a project in the admin every 5 seconds and
 asks its public page until the change shows. It prints per minute requests/s, latency,
 errors and the gunicorn workers' largest resident memory; then the goals: no errors,
 worker memory at most 1.2 times its size after a minute's warm-up, every save visible
-within 2 s. It asserts nothing; the machine it runs on may be shared (the load average
-is printed).
+within 2 s; and where the answers that still showed the old page came from (their
+Cache-Status: nginx's micro-cache or the app's page cache). It asserts nothing; the
+machine it runs on may be shared (the load average is printed).
 
 Options: ``--minutes`` (10), ``--connections`` (64), ``--projects`` (10000),
 ``--save-every`` seconds (5), ``--rounds`` of the version comparison (3, 10 s each),
@@ -25,6 +26,7 @@ Options: ``--minutes`` (10), ``--connections`` (64), ``--projects`` (10000),
 """
 
 import argparse
+import collections
 import json
 import os
 import random
@@ -155,6 +157,10 @@ class EditorAtWork(threading.Thread):
         self.stopped = threading.Event()
         self.visible = []  # seconds from each save's answer until its page showed it
         self.failed = []
+        # Where the answers that still showed the old page came from (Cache-Status), and
+        # how long after the save the last of them came from the app rather than nginx.
+        self.old_answers = collections.Counter()
+        self.old_from_app = []
 
     def run(self):
         number = 0
@@ -168,12 +174,16 @@ class EditorAtWork(threading.Thread):
             saved = time.monotonic()
             while time.monotonic() - saved < 30:
                 try:
-                    _response, text = self.visitor.get(self.editor.info["project_page"])
+                    response, text = self.visitor.get(self.editor.info["project_page"])
                 except OSError:
-                    text = ""
+                    response, text = None, ""
                 if f"{marker}<" in text or f"{marker} " in text:
                     self.visible.append(time.monotonic() - saved)
                     break
+                status = response and response.getheader("Cache-Status", "")
+                self.old_answers[status] += 1
+                if status and "nginx; hit" not in status and "detail=updating" not in status:
+                    self.old_from_app.append(time.monotonic() - saved)
                 time.sleep(0.05)
             else:
                 self.failed.append(f"save {number}: not visible after 30 s")
@@ -261,6 +271,16 @@ def main(argv=None):
         f"   worker memory: {baseline:.0f} MB after warm-up, at most {largest:.0f} MB after: "
         f"{ratio:.2f}x (goal at most {MEMORY_GOAL}x: {'met' if ratio <= MEMORY_GOAL else 'MISSED'})"
     )
+    if worker.old_answers:
+        print("   answers that still showed the old page, by Cache-Status:")
+        for status, count in worker.old_answers.most_common():
+            print(f"     {count:5}  {status or '(none)'}")
+        late = worker.old_from_app
+        if late:
+            print(
+                f"   of them from the app, not nginx's copy: {len(late)}, the last "
+                f"{max(late):.2f} s after its save"
+            )
     if visible:
         slowest = max(visible)
         met = slowest <= VISIBLE_GOAL and not worker.failed
