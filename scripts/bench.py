@@ -908,10 +908,10 @@ def common_checks(nginx_rows, code):
     """{goal: [Check]} that do not depend on the engine."""
     checks = {}
     if nginx_rows:
+        from bench_nginx import ratio_to_file
+
         checks[f"nginx micro-cache ≥ {NGINX_GOAL}× the same HTML as a file"] = [
-            Check(
-                f"{name.split(':')[0]}, {c} conns", ratio(result["rate"], file["rate"]), NGINX_GOAL
-            )
+            Check(f"{name.split(':')[0]}, {c} conns", ratio_to_file(result, file), NGINX_GOAL)
             for name, c, result, file in nginx_rows
             if name.endswith("micro-cache")
         ]

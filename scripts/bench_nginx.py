@@ -5,16 +5,30 @@ deploy/nginx/clusterspace.conf, TLS with a self-signed certificate, gunicorn wit
 workers, SQLite, the page cache in local memory) with the archive's content, and measures
 with wrk over https at 16 and 256 connections, ``Accept-Encoding: gzip``:
 
-* the overview and a project page as visitors get them: from nginx's micro-cache;
-* the same HTML served by nginx as a static file (with its gzip variant), measured right
-  before each page: the yardstick, nginx's own speed on this machine;
+* the overview and a project page as visitors get them: from nginx's micro-cache, filled
+  by a request like wrk's (``Accept-Encoding: gzip``), so each page's entry is the
+  variant wrk asks for;
+* the same HTML served by nginx as a static file, its gzip variant the very bytes the
+  app sent, measured right before each page: the yardstick, nginx's own speed on this
+  machine;
+* "micro-cache, second Vary variant": the same, after nginx was started again with an
+  empty cache and each page asked for first without compression (as a client that
+  sends no Accept-Encoding would). The app's pages vary on Cookie and Accept-Encoding;
+  nginx keeps the first answer under the page's key and any other variant under a key
+  of its own, so every hit of the second opens and reads both files. In production the
+  first request after a page's entry left the cache decides which variant is under the
+  page's key: visitors whose Accept-Encoding or Cookie header differs from it (another
+  browser, a crawler) get this kind of hit;
 * the same pages with a CSRF cookie, which bypasses the micro-cache: nginx passes every
   request to gunicorn, where the app's page cache answers.
 
-Prints requests/s, p50/p99 latency, errors (socket errors and non-2xx/3xx answers) and
-the ratio to the static file, each row the best of ``--rounds`` (2) rounds, errors summed
-over all. Asserts nothing. Options: ``--duration`` seconds per run (default 5, or
-BENCH_DURATION), ``--connections`` (16,256), ``--rounds``.
+Prints requests/s, p50/p99 latency (each row's best of ``--rounds`` (2) rounds), errors
+(socket errors and non-2xx/3xx answers, summed over all rounds), each round's ratio to
+the file run just before it (``rounds``) and their median (``x file``): a ratio of two
+runs seconds apart, which a change in the machine's load between rounds moves far less
+than one of two best runs from different rounds. Asserts nothing. Options:
+``--duration`` seconds per run (default 5, or BENCH_DURATION), ``--connections``
+(16,256), ``--rounds``.
 """
 
 import argparse
@@ -22,6 +36,7 @@ import gzip
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import urllib.request
@@ -70,9 +85,25 @@ def fetch(stack, path, encoding=""):
         return response.read()
 
 
+FILE = "same HTML as a file"
+SECOND_VARIANT = "micro-cache, second Vary variant"
+
+
+def restart_nginx(stack, pages, first_encoding):
+    """nginx started again with an empty micro-cache, each page asked for first with
+    ``first_encoding`` ("" for none), then as wrk asks."""
+    stack.stop_nginx()
+    shutil.rmtree(stack.nginx_dir / "cache", ignore_errors=True)
+    stack.start_nginx()
+    for _name, path in pages:
+        if first_encoding != ACCEPT_ENCODING:
+            fetch(stack, path, first_encoding)
+        fetch(stack, path, ACCEPT_ENCODING)
+
+
 def measure(duration, connections=(16, 256), rounds=2):
     """Every row of the table: ``(row name, connections, result, the file's result)``,
-    each the best of ``rounds``."""
+    each the best of ``rounds``; ``result["rounds"]``: each round's ratio to the file."""
     if shutil.which("wrk") is None:
         raise SystemExit("bench_nginx: wrk is missing (Debian: apt-get install wrk)")
     with Stack(database="sqlite", cache="locmem", quiet_access_log=True) as stack:
@@ -85,41 +116,69 @@ def measure(duration, connections=(16, 256), rounds=2):
         pages = [(name, path or project) for name, path in PAGES]
         stack.start_gunicorn()
         stack.start_nginx()
-        # Each page's HTML as a static file beside it, with the gzip variant nginx sends.
+        # Each page's HTML as a static file beside it, with the gzip variant nginx sends:
+        # the app's own answer to wrk's Accept-Encoding (the first request of each page,
+        # so the micro-cache keeps this variant under the page's key).
         copies = {}
         for name, path in pages:
-            html = fetch(stack, path)
+            compressed = fetch(stack, path, ACCEPT_ENCODING)
+            html = gzip.decompress(compressed)
             target = stack.static_root / "bench" / (name.replace(" ", "-") + ".html")
             target.parent.mkdir(exist_ok=True)
             target.write_bytes(html)
-            target.with_name(target.name + ".gz").write_bytes(gzip.compress(html, 6, mtime=0))
+            target.with_name(target.name + ".gz").write_bytes(compressed)
             copies[name] = "/static/bench/" + target.name
-            sent = len(fetch(stack, path, ACCEPT_ENCODING))
-            print(f"{name}: {path}, {len(html):,} bytes HTML, {sent:,} bytes gzip-compressed")
+            print(f"{name}: {path}, {len(html):,} bytes HTML, {len(compressed):,} bytes gzip")
 
         # Each row measured in every round, file and page in turn; the best round counts
-        # (the machine is shared, and a neighbour's burst should not decide a ratio).
+        # (the machine is shared, and a neighbour's burst should not decide a ratio), and
+        # each round's ratio to the file run just before it is kept beside it.
         best = {}
         url = stack.https_origin
-        for _round in range(rounds):
-            for name, path in pages:
-                for c in connections:
-                    for kind, address, headers in (
-                        ("same HTML as a file", copies[name], ()),
-                        ("micro-cache", path, ()),
-                        ("bypassed, to gunicorn", path, ["Cookie: csrftoken=bench"]),
-                    ):
-                        result = wrk(url + address, c, duration, headers)
-                        key = (name, c, kind)
-                        if key not in best or result["rate"] > best[key]["rate"]:
-                            errors = result["errors"] + best.get(key, {}).get("errors", 0)
-                            best[key] = {**result, "errors": errors}
-                        else:
-                            best[key]["errors"] += result["errors"]
+        cookie = ["Cookie: csrftoken=bench"]
+        for round_ in range(rounds):
+            for first_encoding, kinds in (
+                (ACCEPT_ENCODING, (("micro-cache", ()), ("bypassed, to gunicorn", cookie))),
+                ("", ((SECOND_VARIANT, ()),)),
+            ):
+                if round_ or first_encoding != ACCEPT_ENCODING:
+                    restart_nginx(stack, pages, first_encoding)
+                for name, path in pages:
+                    for c in connections:
+                        file = wrk(url + copies[name], c, duration)
+                        keep(best, (name, c, FILE), file)
+                        for kind, headers in kinds:
+                            result = wrk(url + path, c, duration, headers)
+                            keep(best, (name, c, kind), result, file)
+    kinds = [FILE, "micro-cache", SECOND_VARIANT, "bypassed, to gunicorn"]
     return [
-        (f"{name}: {kind}", c, result, best[(name, c, "same HTML as a file")])
-        for (name, c, kind), result in best.items()
+        (f"{name}: {kind}", c, best[(name, c, kind)], best[(name, c, FILE)])
+        for name, _path in pages
+        for c in connections
+        for kind in kinds
     ]
+
+
+def keep(best, key, result, file=None):
+    """The better run under ``key``, errors summed over all; with ``file``, this round's
+    ratio to it appended to ``rounds``."""
+    kept = best.setdefault(key, {"rate": -1.0, "errors": 0, "rounds": []})
+    errors, rounds = kept["errors"] + result["errors"], kept["rounds"]
+    if result["rate"] > kept["rate"]:
+        kept.update(result)
+    kept["errors"], kept["rounds"] = errors, rounds
+    if file is not None and file["rate"]:
+        rounds.append(result["rate"] / file["rate"])
+
+
+def ratio_to_file(result, file):
+    """The median of the rounds' ratios to the file run just before each (the file's own
+    row: 1.0)."""
+    if result is file:
+        return 1.0
+    if result.get("rounds"):
+        return statistics.median(result["rounds"])
+    return result["rate"] / file["rate"] if file["rate"] else 0.0
 
 
 def report(rows, duration, rounds):
@@ -127,21 +186,23 @@ def report(rows, duration, rounds):
     print()
     print(
         f"== through nginx (https, {HOST}), wrk {duration} s per run, best of "
-        f"{rounds} rounds (errors: all rounds), 2 threads, "
+        f"{rounds} rounds (errors: all rounds; x file: the median of the rounds' ratios), "
+        f"2 threads, "
         f"Accept-Encoding: {ACCEPT_ENCODING}; gunicorn with 2 workers behind it"
     )
     print(f"   {os.cpu_count()} CPUs shared by wrk, nginx and gunicorn; load average {load}")
     header = (
-        f"{'row':<40} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
-        f"{'x file':>7}"
+        f"{'row':<48} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+        f"{'x file':>7}  rounds"
     )
     print(header)
     print("-" * len(header))
     for name, c, result, static in rows:
-        ratio = result["rate"] / static["rate"] if static["rate"] else 0.0
+        ratio = ratio_to_file(result, static)
+        rounds = " ".join(f"{r:.2f}" for r in result.get("rounds", []))
         print(
-            f"{name:<40} {c:>5} {result['rate']:>8.0f} {result['p50']:>8.2f} "
-            f"{result['p99']:>8.2f} {result['errors']:>6} {ratio:>7.2f}"
+            f"{name:<48} {c:>5} {result['rate']:>8.0f} {result['p50']:>8.2f} "
+            f"{result['p99']:>8.2f} {result['errors']:>6} {ratio:>7.2f}  {rounds}".rstrip()
         )
     sys.stdout.flush()
 

@@ -506,6 +506,12 @@ http {{
             log=nginx_dir / "logs" / "error.log",
         )
 
+    def stop_nginx(self):
+        """nginx stopped gracefully (SIGQUIT); ``start_nginx()`` starts it again."""
+        if getattr(self, "nginx", None) is not None:
+            _stop(self.nginx, signal.SIGQUIT)
+            self.nginx = None
+
     def gunicorn_requests(self, needle):
         """How many lines of gunicorn's access log name ``needle`` (a request line part)."""
         if not self.gunicorn_log.exists():
