@@ -69,7 +69,8 @@ def _listing_fields(model):
 
 
 def changing(model, instance, raw):
-    """``pre_save``: the entries a row leaves (its foreign keys as stored), or ``*``."""
+    """``pre_save``: the entries a row leaves (its foreign keys as stored and no longer
+    set), or ``*``."""
     if not tracked(model):
         return set()  # touches ``*`` after the save
     if raw:
@@ -83,7 +84,10 @@ def changing(model, instance, raw):
         return {EVERYTHING} if listing else set()
     if any(stored[name] != getattr(instance, name) for name in listing):
         return {EVERYTHING}
-    return set(_targets(model, stored.get))
+    # The targets it keeps are touched after the save anyway.
+    return set(_targets(model, stored.get)) - set(
+        _targets(model, lambda name: getattr(instance, name))
+    )
 
 
 def changed(sender, signal, instance=None, action=None, model=None, pk_set=None, **kwargs):
