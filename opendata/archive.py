@@ -22,7 +22,8 @@ from .models import OpenDataLicence
 
 LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
 # Entries per round trip to the database: a chunk of projects is its row and the eight
-# queries of ``composed.for_project_page``; 500 keeps the queries few and a chunk's memory small.
+# queries of ``reports.models.for_project_page``; 500 keeps the queries few and a
+# chunk's memory small.
 CHUNK_SIZE = 500
 # Text sent to the client at once: small rows are gathered into pieces of this size.
 PIECE_SIZE = 64 * 1024

@@ -23,7 +23,7 @@ class InitialConverter:
 register_converter(InitialConverter, "initial")
 
 # A person's page ("detail", "<slug:slug>/") shows interviews from ``reports``: its view
-# is composed in ``clusterspace``, whose URLs add it to these under the same name. The
+# is composed in ``website``; ``clusterspace.urls`` adds it to these under the same name. The
 # letters' addresses have two parts and more ("buchstabe/a/"), so no slug can hide them.
 urlpatterns = [
     path("", views.PersonListView.as_view(), name="index"),

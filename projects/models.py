@@ -2,7 +2,7 @@
 
 People's roles (``people``) and annual reports and interviews (``reports``) point to
 ``Project``; this app neither imports those apps nor uses the reverse relations they
-add. Pages and admin screens that show them are composed in ``clusterspace``.
+add. The pages that show them are composed in ``website``, the admin in ``editors``.
 """
 
 from django.conf import settings

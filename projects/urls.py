@@ -7,8 +7,8 @@ from . import views
 app_name = "projects"
 
 # The project page ("detail") shows roles, reports and interviews from other apps, the
-# filtered list ("list") filters by person: their views are composed in ``clusterspace``,
-# whose URLs add them to these under the same names.
+# filtered list ("list") filters by person: their views are composed in ``website``, and
+# ``clusterspace.urls`` adds them to these under the same names.
 urlpatterns = [
     *paged("", views.ProjectListView.as_view(), "index"),
     *paged(_("organisationen/"), views.OrganisationListView.as_view(), "organisations"),

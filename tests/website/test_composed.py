@@ -2,7 +2,7 @@
 
 A project page shows roles (``people``), reports and interviews (``reports``); a person's
 page shows interviews (``reports``). What visitors and editors see on them, and that the
-apps below ``clusterspace`` do not reach into the apps built on them.
+apps below ``website`` do not reach into the apps built on them.
 """
 
 import ast
