@@ -4,7 +4,6 @@ one cached mapping (``problem_links``), never one query per link.
 """
 
 import http.client
-import logging
 import re
 import socket
 import ssl
@@ -20,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.caching import cache_call
 from pages.models import SiteIdentity
 from people.models import Person
 from projects.models import Organisation, Project, ProjectLink
@@ -38,8 +38,6 @@ CACHE_KEY = "clusterspace:link-problems"
 # With a per-process cache, check_links (another process) cannot refresh the workers'
 # copies: each reads the states again after this long (seconds).
 CACHE_TIMEOUT = 3600
-
-logger = logging.getLogger(__name__)
 
 
 # -- Which addresses the site shows -----------------------------------------------------
@@ -302,30 +300,22 @@ def refresh_problem_links():
             "url", "state", "checked_at", "last_ok"
         )
     }
-    try:
-        cache.set(CACHE_KEY, problems, CACHE_TIMEOUT)
-    except Exception:  # a shared cache that is down: the next page reads them again
-        logger.warning("link states: storing them in the cache failed", exc_info=True)
+    # A shared cache that is down: the next page reads them again.
+    cache_call("link states: storing them", cache.set, CACHE_KEY, problems, CACHE_TIMEOUT)
     return problems
 
 
 def forget_problem_links(**kwargs):
     """An editor changed a state: the next page reads them again."""
-    try:
-        cache.delete(CACHE_KEY)
-    except Exception:  # down: the entry expires after CACHE_TIMEOUT
-        logger.warning("link states: clearing the cache failed", exc_info=True)
+    # A shared cache that is down: the entry expires after CACHE_TIMEOUT.
+    cache_call("link states: forgetting them", cache.delete, CACHE_KEY)
 
 
 def problem_links():
     """{address: (state, last check, last working time or None)} of the broken and
     unreachable addresses: from the cache; read from the database only when the cache
     has none (once per CACHE_TIMEOUT and process with the default per-process cache)."""
-    try:
-        problems = cache.get(CACHE_KEY)
-    except Exception:  # a shared cache that is down: the page is rendered all the same
-        logger.warning("link states: reading the cache failed", exc_info=True)
-        problems = None
+    problems = cache_call("link states: reading them", cache.get, CACHE_KEY)
     if problems is None:
         problems = refresh_problem_links()
     return problems

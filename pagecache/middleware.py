@@ -58,6 +58,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
+from core.caching import cache_call
 from core.outages import database_unavailable
 
 from . import entries
@@ -201,7 +202,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
         address = self._address(request)
-        stored = _cache_call("reading", cache.get, _cache_key(address))
+        stored = cache_call("page cache: reading", cache.get, _cache_key(address))
         # An entry's page is keyed on the entries it showed, kept with it.
         stored_tags = stored[3] if stored is not None and len(stored) > 3 else None
         try:
@@ -248,8 +249,8 @@ class PageCacheMiddleware:
         entry = self._entry(response, digest, last_modified)
         # Kept as long as it may serve as the last good copy; a newer one replaces it.
         timeout = getattr(settings, "PAGE_CACHE_STALE_DAYS", 7) * 24 * 60 * 60
-        _cache_call(
-            "storing",
+        cache_call(
+            "page cache: storing",
             cache.set,
             _cache_key(address),
             (digest, last_modified, entry, tags),
@@ -267,7 +268,7 @@ class PageCacheMiddleware:
         ):
             return None
         cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
-        stored = _cache_call("reading", cache.get, _cache_key(self._address(request)))
+        stored = cache_call("page cache: reading", cache.get, _cache_key(self._address(request)))
         return self._last_good_copy(request, stored)
 
     def _content_version(self, cache):
@@ -276,14 +277,16 @@ class PageCacheMiddleware:
         Raises DatabaseError when the database has to be asked and cannot answer."""
         seconds = getattr(settings, "PAGE_CACHE_VERSION_SECONDS", 0)
         if seconds:
-            state = _cache_call("reading the content version", cache.get, VERSION_KEY)
+            state = cache_call("page cache: reading the content version", cache.get, VERSION_KEY)
             if state is not None:
                 return state
         state = query_content_version()
         if seconds:
             # add(), not set(): a version read before a change committed never replaces
             # the one read after it.
-            _cache_call("storing the content version", cache.add, VERSION_KEY, state, seconds)
+            cache_call(
+                "page cache: storing the content version", cache.add, VERSION_KEY, state, seconds
+            )
         return state
 
     def _entry_versions(self, cache, tags):
@@ -292,14 +295,16 @@ class PageCacheMiddleware:
         DatabaseError when the database has to be asked and cannot answer."""
         seconds = getattr(settings, "PAGE_CACHE_VERSION_SECONDS", 0)
         keys = [ENTRY_KEY + tag for tag in tags]
-        found = (_cache_call("reading versions", cache.get_many, keys) or {}) if seconds else {}
+        found = {}
+        if seconds:
+            found = cache_call("page cache: reading versions", cache.get_many, keys) or {}
         missing = [tag for tag, key in zip(tags, keys, strict=True) if key not in found]
         if missing:
             read = {ENTRY_KEY + tag: v for tag, v in read_entry_versions(missing).items()}
             if seconds:
                 # set_many, not add(): one round trip for a page's entries. A version read
                 # just before a change committed may outlive it by at most ``seconds``.
-                _cache_call("storing versions", cache.set_many, read, seconds)
+                cache_call("page cache: storing versions", cache.set_many, read, seconds)
             found.update(read)
         return [found[key] for key in keys]
 
@@ -478,12 +483,3 @@ class PageCacheMiddleware:
 
 def _cache_key(address):
     return "page:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-
-
-def _cache_call(what, method, *args):
-    """A call to the cache; a shared cache that is down is logged and counts as empty."""
-    try:
-        return method(*args)
-    except Exception as error:  # the cache's driver: connection refused, timeout …
-        logger.warning("page cache: %s failed: %r", what, error)
-        return None

@@ -2,7 +2,6 @@
 
 import datetime
 import functools
-import logging
 import time
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from core.caching import cache_call
 
 # The content version as the page cache last read it from the database, kept in the
 # cache for PAGE_CACHE_VERSION_SECONDS (pagecache.middleware), so that a hit needs no
@@ -124,10 +123,9 @@ def bump_content_version():
 
 def forget_cached_version(keys=(VERSION_KEY,)):
     """Drop versions kept in the page cache (after a change has committed)."""
-    try:
-        caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")].delete_many(keys)
-    except Exception as error:  # a shared cache that is down keeps nothing to forget
-        logger.warning("page cache: forgetting the content version failed: %r", error)
+    cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    # A shared cache that is down keeps nothing to forget.
+    cache_call("page cache: forgetting versions", cache.delete_many, keys)
 
 
 _VERSION_SQL = None
