@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reversion.models import Revision, Version
 
+from core.caching import cache_call
 from linkchecks.models import LinkCheck
 from pagecache.models import read_content_version
 from pages.models import Page
@@ -111,10 +112,10 @@ def counts(year):
     # number back, never the same moment.
     number, changed_at = version
     key = f"{CACHE_PREFIX}:{number}:{changed_at}:{timezone.localdate().isoformat()}:{year}"
-    found = cache.get(key)
+    found = cache_call("editors' counts: reading them", cache.get, key)
     if found is None:
         found = _count_content(year)
-        cache.set(key, found, 24 * 60 * 60)
+        cache_call("editors' counts: storing them", cache.set, key, found, 24 * 60 * 60)
     return {**found, **_count_links()}
 
 

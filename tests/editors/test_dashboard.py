@@ -5,6 +5,7 @@ in Python; each line's link opens the admin list, whose entries must be the same
 """
 
 import re
+import socket
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -168,6 +169,20 @@ def grow():
         LinkCheck.objects.create(
             url=f"https://beispiel{n}.example/", state=state, checked_at=now, new_url=""
         )
+
+
+def test_the_start_page_counts_while_the_shared_cache_is_down(admin_client, archive, settings):
+    """Redis stopped: the counts are read from the database, not a server error."""
+    with socket.socket() as sock:  # a port on which nothing listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+    check_every_line(admin_client)
 
 
 def test_a_grown_archive(admin_client, archive):
