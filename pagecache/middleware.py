@@ -202,11 +202,17 @@ class PageCacheMiddleware:
             return self.get_response(request)
         cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
         address = self._address(request)
-        stored = cache_call("page cache: reading", cache.get, _cache_key(address))
+        key = _cache_key(address)
+        # With the content version kept in the cache, it comes with the page: one round trip.
+        keys = [key, VERSION_KEY] if getattr(settings, "PAGE_CACHE_VERSION_SECONDS", 0) else [key]
+        found = cache_call("page cache: reading", cache.get_many, keys) or {}
+        stored = found.get(key)
         # An entry's page is keyed on the entries it showed, kept with it.
         stored_tags = stored[3] if stored is not None and len(stored) > 3 else None
         try:
-            digest, last_modified, state = self._key(cache, address, stored_tags)
+            digest, last_modified, state = self._key(
+                cache, address, stored_tags, found.get(VERSION_KEY)
+            )
         except DatabaseError as error:
             # The database cannot be read: the page as last served. Without one it is
             # rendered; if that fails too, the site's 503 page answers.
@@ -397,11 +403,12 @@ class PageCacheMiddleware:
             )
         )
 
-    def _key(self, cache, address, tags):
+    def _key(self, cache, address, tags, content_version=None):
         """The digest of what a page is rendered from (its ETag), its Last-Modified, and
-        the content version it is keyed on; for an entry's page (``tags``) the entries'
-        versions instead, each the time of its last change in nanoseconds, and None.
-        Raises DatabaseError when a version cannot be read."""
+        the content version it is keyed on (``content_version`` if read already); for an
+        entry's page (``tags``) the entries' versions instead, each the time of its last
+        change in nanoseconds, and None. Raises DatabaseError when a version cannot be
+        read."""
         if self.release is None:
             self.release = compute_release()
         day, midnight = self._midnight()
@@ -411,7 +418,7 @@ class PageCacheMiddleware:
             changed_at = max(versions) / 1e9
             material = " ".join(map(str, versions))
         else:
-            state = self._content_version(cache)
+            state = content_version or self._content_version(cache)
             version, changed_at = state
             material = f"{version} {changed_at!r}"
         material = "\n".join((self.release, material, day.isoformat(), address))
