@@ -237,7 +237,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 def _cache():
     """CACHE_URL: local memory per process by default; shared by several app servers with
-    redis://host:6379/0 (pip install redis) or pymemcache://host:11211 (pip install pymemcache).
+    redis://host:6379/0 (the redis extra: django-redis) or pymemcache://host:11211 (pymemcache).
     """
     config = _read("CACHE_URL", env.cache_url, "locmemcache://clusterspace?max_entries=2000")
     if env.str("CACHE_URL", default="").startswith("pymemcache://"):

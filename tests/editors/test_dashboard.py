@@ -178,7 +178,7 @@ def test_the_start_page_counts_while_the_shared_cache_is_down(admin_client, arch
         port = sock.getsockname()[1]
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",  # what CACHE_URL=redis://… gives
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }
