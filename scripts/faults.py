@@ -476,8 +476,17 @@ class Rehearsal:
         self.judge(outcome)
 
     def redis(self):
+        def during(outcome):
+            # Editors work on: their start page counts without the cache.
+            start = self.editor.client.get("/de/admin/")
+            if start.status != 200 or "Letzte Änderungen" not in start.text:
+                outcome.problems.append(f"the editors' start page answered {start.status}")
+
         outcome = self.fault(
-            "Redis stopped, and back", self.stack.stop_redis, self.stack.start_redis
+            "Redis stopped, and back",
+            self.stack.stop_redis,
+            self.stack.start_redis,
+            during_fault=during,
         )
         self.judge(outcome)
 
