@@ -233,7 +233,9 @@ class PageCacheMiddleware:
 
         if state is None:  # an entry's page: the content version, to compare after it
             try:
-                digest, last_modified, state = self._key(cache, address, None)
+                digest, last_modified, state = self._key(
+                    cache, address, None, found.get(VERSION_KEY)
+                )
             except DatabaseError:
                 return self._last_good_copy(request, stored) or self.get_response(request)
         with entries.collecting() as shown:

@@ -128,9 +128,6 @@ def forget_cached_version(keys=(VERSION_KEY,)):
     cache_call("page cache: forgetting versions", cache.delete_many, keys)
 
 
-_VERSION_SQL = None
-
-
 def read_content_version():
     """(version, changed_at as a Unix time) in one query; (0, 0.0) before any change.
 
@@ -147,15 +144,8 @@ def query_content_version():
 
     Raises the database's error when the table cannot be read.
     """
-    global _VERSION_SQL
-    if _VERSION_SQL is None:
-        quote = connection.ops.quote_name
-        _VERSION_SQL = (
-            f"SELECT {quote('version')}, {quote('changed_at')} "
-            f"FROM {quote(ContentVersion._meta.db_table)} WHERE {quote('id')} = 1"
-        )
     with connection.cursor() as cursor:
-        cursor.execute(_VERSION_SQL)
+        cursor.execute(_content_version_sql())
         row = cursor.fetchone()
     if row is None:
         return 0, 0.0
@@ -165,3 +155,12 @@ def query_content_version():
     if timezone.is_naive(changed_at):
         changed_at = changed_at.replace(tzinfo=datetime.UTC)
     return version, changed_at.timestamp()
+
+
+@functools.cache
+def _content_version_sql():
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {quote('version')}, {quote('changed_at')} "
+        f"FROM {quote(ContentVersion._meta.db_table)} WHERE {quote('id')} = 1"
+    )
